@@ -1,0 +1,58 @@
+import { isThreadlineError } from "../errors.js";
+import { demoCommand } from "./demo.js";
+import type { CliEnvironment } from "./env.js";
+import { RUN_USAGE, runCommand } from "./run.js";
+import { THREADS_USAGE, threadsCommand } from "./threads.js";
+
+export const USAGE = `usage:
+  ${RUN_USAGE}
+  ${THREADS_USAGE.replace(" | ", "\n  ")}
+  threadline demo`;
+
+export interface CliIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Runs one CLI invocation and returns its exit code; never throws. */
+export async function main(argv: string[], env: CliEnvironment, io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "run":
+        await runCommand(rest, env, io.out);
+        return 0;
+      case "threads":
+        await threadsCommand(rest, env, io.out);
+        return 0;
+      case "demo":
+        await demoCommand(env, io.out);
+        return 0;
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`threadline: unknown command "${command}"\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    io.err(`threadline: ${describe(err)}`);
+    return isUsageError(err) ? 2 : 1;
+  }
+}
+
+function describe(err: unknown): string {
+  if (isThreadlineError(err)) return err.message;
+  const e = err as { code?: string; message?: string };
+  if (typeof e?.code === "string" && e.code.startsWith("ERR_PARSE_ARGS")) return e.message!.split("\n")[0]!;
+  // Anything else is unexpected: one line, not a stack, but enough to report.
+  return `unexpected error: ${(e?.message ?? String(err)).split("\n")[0]}`;
+}
+
+function isUsageError(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}

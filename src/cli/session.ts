@@ -1,0 +1,24 @@
+import { openDatabase } from "../db/open.js";
+import { loadProject, type Project } from "../runtime/project.js";
+import { Runtime } from "../runtime/runtime.js";
+import type { CliEnvironment } from "./env.js";
+
+/** Opens the project file, then the database, and runs `fn` with a runtime that is always closed. */
+export async function withRuntime<T>(
+  env: CliEnvironment,
+  fn: (runtime: Runtime) => Promise<T>,
+  before?: (project: Project) => Promise<void>,
+): Promise<T> {
+  const project = await loadProject(env.projectFile);
+  // Checks that need no database (unknown graph, malformed input) run first,
+  // so a bad command never creates a data folder or a row.
+  await before?.(project);
+  const db = await openDatabase(env.database);
+  let runtime: Runtime | undefined;
+  try {
+    runtime = await Runtime.open({ db, project });
+    return await fn(runtime);
+  } finally {
+    await (runtime ? runtime.close() : db.close());
+  }
+}

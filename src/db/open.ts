@@ -1,0 +1,127 @@
+import pg from "pg";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { vector } from "@electric-sql/pglite-pgvector";
+import { DatabaseUnavailableError } from "../errors.js";
+import type { Database } from "./database.js";
+import { assertIdentifier } from "./identifiers.js";
+import { acquireDataDirLock } from "./pglite-lock.js";
+
+export interface DatabaseOptions {
+  /** A Postgres connection string. When absent, embedded PGlite is used. */
+  url?: string;
+  /** PGlite data folder, or "memory://" for an in-memory database. */
+  dataDir?: string;
+  /** Schema for all tables (created by the migrations). Default "public". */
+  schema?: string;
+  /** Upper bound of pooled connections to a real Postgres. Default 10. */
+  maxConnections?: number;
+  /** Milliseconds to wait for a connection before failing. Default 5000. */
+  connectTimeoutMs?: number;
+  /**
+   * An already-running PGlite to use instead of opening `dataDir`; the caller
+   * owns it and closes it. It has one session, so only one Database may use
+   * it at a time (each sets its own search_path).
+   */
+  pglite?: PGlite;
+}
+
+export const DEFAULT_DATA_DIR = ".threadline/data";
+
+/**
+ * Opens the database and checks that it answers. Throws
+ * DatabaseUnavailableError with a one-line reason when it does not.
+ *
+ * @example
+ * const db = await openDatabase({ dataDir: "memory://" });
+ * await db.pool.query("SELECT 1");
+ * await db.close();
+ */
+export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
+  const schema = assertIdentifier(options.schema ?? "public", "schema name");
+  if (options.url) return openPostgres(options.url, schema, options);
+  if (options.pglite) return wrapPglite(options.pglite, schema, "pglite (shared)", async () => {});
+  return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, schema);
+}
+
+async function openPostgres(url: string, schema: string, options: DatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.maxConnections ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    // Set per connection at startup, so no query ever runs on the wrong schema
+    // and no extra round trip is spent. `public` stays on the path for
+    // extensions installed there.
+    options: `-c search_path=${schema},public`,
+  });
+  // An idle client losing its server (restart, network) emits here; without a
+  // listener node-postgres would crash the process. The pool replaces it.
+  pool.on("error", () => undefined);
+  const location = describeUrl(url);
+  try {
+    await pool.query("SELECT 1");
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new DatabaseUnavailableError(`cannot reach the database at ${location}: ${reason(err)}`, { cause: err });
+  }
+  return { kind: "postgres", schema, pool, location, close: () => pool.end() };
+}
+
+async function openPglite(dataDir: string, schema: string): Promise<Database> {
+  const inMemory = dataDir.startsWith("memory://");
+  const location = inMemory ? dataDir : resolve(dataDir);
+  let release = async () => {};
+  let pglite: PGlite;
+  try {
+    if (!inMemory) {
+      mkdirSync(location, { recursive: true });
+      release = acquireDataDirLock(location);
+    }
+    pglite = await PGlite.create(inMemory ? undefined : location, { extensions: { vector } });
+  } catch (err) {
+    await release();
+    if (err instanceof DatabaseUnavailableError) throw err;
+    throw new DatabaseUnavailableError(`cannot open the embedded database at ${location}: ${reason(err)}`, { cause: err });
+  }
+  return wrapPglite(pglite, schema, location, async () => {
+    await pglite.close();
+    await release();
+  });
+}
+
+async function wrapPglite(pglite: PGlite, schema: string, location: string, onClose: () => Promise<void>): Promise<Database> {
+  // PGlite is one backend session shared by the single pooled client, so a
+  // session-level search_path holds for every query that follows.
+  await pglite.exec(`SET search_path TO ${schema}, public`);
+  const pool = new pg.Pool({ ...createPgConfig(pglite), idleTimeoutMillis: 0 } as pg.PoolConfig);
+  pool.on("error", () => undefined);
+  return {
+    kind: "pglite",
+    schema,
+    pool,
+    location,
+    async close() {
+      await pool.end();
+      await onClose();
+    },
+  };
+}
+
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || "5432"}${u.pathname}`;
+  } catch {
+    return "the configured DATABASE_URL";
+  }
+}
+
+function reason(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length > 0) return reason(err.errors[0]);
+  const e = err as { code?: string; message?: string };
+  const message = (e?.message || e?.code || String(err)).split("\n")[0]!;
+  return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
+}

@@ -1,0 +1,192 @@
+import { Command, type Pregel, type StateSnapshot } from "@langchain/langgraph";
+import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { Database } from "../db/database.js";
+import { migrate } from "../db/migrate.js";
+import { coreMigrations } from "../db/migrations.js";
+import { InvalidInputError, NotFoundError } from "../errors.js";
+import { ThreadStore, assertThreadId, type ThreadRow } from "../threads/store.js";
+import { createCheckpointer } from "./checkpointer.js";
+import type { ThreadlineContext } from "./context.js";
+import { validateInput, type LoadedGraph, type Project } from "./project.js";
+
+/** What to do on a thread: start with new input, answer an interrupt, or continue an unfinished run. */
+export type RunAction = { kind: "input"; input: unknown } | { kind: "resume"; value: unknown } | { kind: "continue" };
+
+export interface PendingInterrupt {
+  id?: string;
+  value: unknown;
+}
+
+export interface ThreadState {
+  values: Record<string, unknown>;
+  /** Nodes that run next; non-empty while the thread is interrupted or unfinished. */
+  next: string[];
+  interrupts: PendingInterrupt[];
+  checkpointId?: string;
+}
+
+export interface RunOutcome extends ThreadState {
+  threadId: string;
+  graphId: string;
+  status: "complete" | "interrupted";
+}
+
+export interface CheckpointSummary {
+  checkpointId: string;
+  parentCheckpointId?: string;
+  step: number;
+  source: string;
+  next: string[];
+  createdAt?: string;
+}
+
+export interface ThreadView extends ThreadState {
+  thread: ThreadRow;
+  history: CheckpointSummary[];
+}
+
+export interface RunOptions {
+  /** Called after each node finishes, with its name (for progress output). */
+  onStep?: (node: string) => void | Promise<void>;
+}
+
+/**
+ * Runs the graphs of a project on threads, checkpointed in one database.
+ *
+ * @example
+ * const runtime = await Runtime.open({ db, project });
+ * const out = await runtime.run("banking", "t1", { kind: "input", input: { message: "balance?" } });
+ * if (out.status === "interrupted") await runtime.run("banking", "t1", { kind: "resume", value: "1234" });
+ */
+export class Runtime {
+  readonly threads: ThreadStore;
+  private readonly ready = new Map<string, Promise<Pregel<any, any, any, any, any>>>();
+
+  private constructor(
+    readonly db: Database,
+    readonly project: Project,
+    readonly checkpointer: BaseCheckpointSaver,
+  ) {
+    this.threads = new ThreadStore(db);
+  }
+
+  static async open(options: { db: Database; project: Project; checkpointer?: BaseCheckpointSaver }): Promise<Runtime> {
+    await migrate(options.db, [coreMigrations]);
+    const checkpointer = options.checkpointer ?? (await createCheckpointer(options.db));
+    return new Runtime(options.db, options.project, checkpointer);
+  }
+
+  /** Checks the request without writing anything; throws a typed error when it cannot run. */
+  async prepare(graphId: string, threadId: string, action: RunAction): Promise<{ loaded: LoadedGraph; payload: unknown }> {
+    assertThreadId(threadId);
+    const loaded = await this.project.load(graphId);
+    const payload = action.kind === "input" ? validateInput(loaded, action.input) : undefined;
+    const thread = await this.threads.get(threadId);
+    if (!thread) {
+      if (action.kind === "input") return { loaded, payload };
+      throw new NotFoundError(`unknown thread "${threadId}"`);
+    }
+    if (thread.graphId !== graphId) {
+      throw new InvalidInputError(`thread "${threadId}" belongs to graph "${thread.graphId}", not "${graphId}"`);
+    }
+    const state = await this.state(graphId, threadId);
+    const waiting = state.interrupts.length > 0;
+    const unfinished = !waiting && state.next.length > 0;
+    switch (action.kind) {
+      case "resume":
+        if (!waiting) throw new InvalidInputError(`thread "${threadId}" is not waiting for input`);
+        return { loaded, payload: new Command({ resume: action.value }) };
+      case "continue":
+        if (waiting) throw new InvalidInputError(`thread "${threadId}" is waiting for input; answer it with --resume <value>`);
+        if (!unfinished) throw new InvalidInputError(`thread "${threadId}" has nothing to continue; send new --input`);
+        return { loaded, payload: null };
+      case "input":
+        if (waiting) throw new InvalidInputError(`thread "${threadId}" is waiting for input; answer it with --resume <value>`);
+        if (unfinished) {
+          throw new InvalidInputError(`thread "${threadId}" has an unfinished run; continue it first (run without --input)`);
+        }
+        return { loaded, payload };
+    }
+  }
+
+  /** Runs one action on a thread until the graph ends or interrupts. */
+  async run(graphId: string, threadId: string, action: RunAction, options: RunOptions = {}): Promise<RunOutcome> {
+    const { payload } = await this.prepare(graphId, threadId, action);
+    if (action.kind === "input") await this.threads.claim(threadId, graphId);
+    const graph = await this.graph(graphId);
+    const stream = await graph.stream(payload, { ...this.config(threadId), streamMode: "updates" });
+    for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) {
+      for (const node of Object.keys(chunk)) if (node !== "__interrupt__") await options.onStep?.(node);
+    }
+    await this.threads.touch(threadId);
+    const state = await this.state(graphId, threadId);
+    return { threadId, graphId, status: state.interrupts.length > 0 ? "interrupted" : "complete", ...state };
+  }
+
+  /** The thread's current state, pending interrupts and its checkpoint history (newest first). */
+  async show(threadId: string, options: { historyLimit?: number } = {}): Promise<ThreadView> {
+    assertThreadId(threadId);
+    const thread = await this.threads.get(threadId);
+    if (!thread) throw new NotFoundError(`unknown thread "${threadId}"`);
+    const graph = await this.graph(thread.graphId);
+    const history: CheckpointSummary[] = [];
+    for await (const snap of graph.getStateHistory(this.config(threadId), { limit: options.historyLimit ?? 100 })) {
+      history.push(summarise(snap));
+    }
+    return { thread, history, ...(await this.state(thread.graphId, threadId)) };
+  }
+
+  async state(graphId: string, threadId: string): Promise<ThreadState> {
+    const graph = await this.graph(graphId);
+    return toThreadState(await graph.getState(this.config(threadId)));
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  private config(threadId: string) {
+    const context: ThreadlineContext = { db: this.db };
+    return { configurable: { thread_id: threadId }, context };
+  }
+
+  /** The graph with our checkpointer attached and its own tables migrated, once per runtime. */
+  private graph(graphId: string): Promise<Pregel<any, any, any, any, any>> {
+    let ready = this.ready.get(graphId);
+    if (!ready) {
+      ready = (async () => {
+        const loaded = await this.project.load(graphId);
+        if (loaded.migrations.length) await migrate(this.db, [{ component: `graph:${graphId}`, migrations: loaded.migrations }]);
+        const graph = loaded.graph.withConfig({});
+        graph.checkpointer = this.checkpointer;
+        return graph;
+      })();
+      ready.catch(() => this.ready.delete(graphId));
+      this.ready.set(graphId, ready);
+    }
+    return ready;
+  }
+}
+
+function toThreadState(snap: StateSnapshot): ThreadState {
+  const interrupts = snap.tasks.flatMap((task) =>
+    (task.interrupts ?? []).map((i: { id?: string; value?: unknown }) => ({ id: i.id, value: i.value })),
+  );
+  return {
+    values: (snap.values ?? {}) as Record<string, unknown>,
+    next: [...snap.next],
+    interrupts,
+    checkpointId: snap.config.configurable?.checkpoint_id as string | undefined,
+  };
+}
+
+function summarise(snap: StateSnapshot): CheckpointSummary {
+  return {
+    checkpointId: snap.config.configurable?.checkpoint_id as string,
+    parentCheckpointId: snap.parentConfig?.configurable?.checkpoint_id as string | undefined,
+    step: (snap.metadata?.step as number | undefined) ?? -1,
+    source: (snap.metadata?.source as string | undefined) ?? "unknown",
+    next: [...snap.next],
+    createdAt: snap.createdAt,
+  };
+}
