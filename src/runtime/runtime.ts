@@ -147,7 +147,9 @@ export class Runtime {
 
   private config(threadId: string) {
     const context: ThreadlineContext = { db: this.db };
-    return { configurable: { thread_id: threadId }, context };
+    // "sync": a step's checkpoint is committed before the next step starts, so
+    // a process killed between steps never loses a step that finished.
+    return { configurable: { thread_id: threadId }, context, durability: "sync" as const };
   }
 
   /** The graph with our checkpointer attached and its own tables migrated, once per runtime. */
