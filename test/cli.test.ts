@@ -1,9 +1,13 @@
 import { existsSync } from "node:fs";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { BACKENDS } from "./helpers/db.js";
 import { cliSandbox, jsonOf, runCli, type CliSandbox } from "./helpers/cli.js";
 
 const FIXTURE = "test/fixtures/langgraph.json";
+
+// Each test starts several Node processes; on a loaded 2-core machine that
+// alone can take tens of seconds.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe.each(BACKENDS)("threadline CLI [%s]", (backend) => {
   let sandbox: CliSandbox | undefined;
@@ -75,7 +79,7 @@ describe.each(BACKENDS)("threadline CLI [%s]", (backend) => {
   it("fails with one line and writes nothing for bad requests", async () => {
     const { env } = await open();
     const cases: [string[], RegExp][] = [
-      [["run", "nosuch", "--thread", "x", "--input", "hi"], /^threadline: unknown graph "nosuch"; known graphs: banking$/],
+      [["run", "nosuch", "--thread", "x", "--input", "hi"], /^threadline: unknown graph "nosuch"; known graphs: banking\b/],
       [["run", "banking", "--thread", "x", "--input", "{not json"], /^threadline: --input is not valid JSON/],
       [["run", "banking", "--thread", "x", "--input", '{"message": 5}'], /^threadline: invalid input for graph "banking": message: /],
       [["run", "banking", "--thread", "ghost", "--resume", "1234"], /^threadline: unknown thread "ghost"$/],
@@ -109,7 +113,7 @@ describe("threadline CLI without a database", () => {
   });
 
   it("does not create a data folder for an unknown graph", async () => {
-    const sandbox = await cliSandbox("pglite");
+    const sandbox = await cliSandbox("pglite", {}, { emptyFolder: true });
     try {
       const result = await runCli(["run", "nosuch", "--thread", "x", "--input", "hi"], sandbox.env);
       expect(result.code).toBe(1);

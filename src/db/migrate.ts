@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { ThreadlineError } from "../errors.js";
-import type { Database } from "./database.js";
+import { withTransaction, type Database } from "./database.js";
 import { assertIdentifier } from "./identifiers.js";
 
 /**
@@ -41,23 +41,15 @@ const SQL = {
  * were applied.
  */
 export async function migrate(db: Database, sets: readonly MigrationSet[]): Promise<number> {
-  const client = await db.pool.connect();
-  try {
-    await client.query("BEGIN");
+  return withTransaction(db, async (client) => {
     await client.query(SQL.lock, [`threadline.migrate.${db.schema}`]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${assertIdentifier(db.schema, "schema name")}`);
     await client.query(SQL.createTable);
     const applied = await readApplied(client, sets.map((s) => s.component));
     let count = 0;
     for (const set of sets) count += await applySet(client, set, applied.get(set.component) ?? []);
-    await client.query("COMMIT");
     return count;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function readApplied(client: pg.PoolClient, components: string[]) {

@@ -1,0 +1,143 @@
+/**
+ * Every statement of the memory layer; snake_case columns mapped to camelCase
+ * once here. Each statement filters on ($1 assistant_id, $2 user_id) first, so
+ * no query can reach another user's or assistant's memory.
+ */
+
+const BLOCK_COLUMNS = `label, value, description, char_limit AS "limit", read_only AS "readOnly",
+  version, updated_at AS "updatedAt"`;
+
+// persona first, then human, then custom blocks in the order they were made.
+const BLOCK_ORDER = `CASE label WHEN 'persona' THEN 0 WHEN 'human' THEN 1 ELSE 2 END, created_at, label`;
+
+export const CORE_SQL = {
+  get: `SELECT ${BLOCK_COLUMNS} FROM memory_blocks
+         WHERE assistant_id = $1 AND user_id = $2 AND label = $3`,
+  list: `SELECT ${BLOCK_COLUMNS} FROM memory_blocks
+          WHERE assistant_id = $1 AND user_id = $2
+          ORDER BY ${BLOCK_ORDER}`,
+  // One round trip for all defaults; existing blocks are left as they are.
+  ensure: `INSERT INTO memory_blocks (assistant_id, user_id, label, value, description, char_limit, read_only)
+           SELECT $1, $2, d.label, d.value, d.description, d.char_limit, d.read_only
+             FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::boolean[]) WITH ORDINALITY
+                  AS d(label, value, description, char_limit, read_only, ord)
+            ORDER BY d.ord
+           ON CONFLICT (assistant_id, user_id, label) DO NOTHING`,
+  create: `INSERT INTO memory_blocks (assistant_id, user_id, label, value, description, char_limit, read_only)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (assistant_id, user_id, label) DO NOTHING
+           RETURNING ${BLOCK_COLUMNS}`,
+  // The application's own (re)definition of a block: settings always win, the
+  // value only when given ($4 NULL keeps it). Bumps the version so a model
+  // edit based on the old settings conflicts.
+  define: `INSERT INTO memory_blocks (assistant_id, user_id, label, value, description, char_limit, read_only)
+           VALUES ($1, $2, $3, COALESCE($4, ''), $5, $6, $7)
+           ON CONFLICT (assistant_id, user_id, label) DO UPDATE
+              SET value = COALESCE($4, memory_blocks.value),
+                  description = EXCLUDED.description,
+                  char_limit = EXCLUDED.char_limit,
+                  read_only = EXCLUDED.read_only,
+                  version = memory_blocks.version + 1,
+                  updated_at = clock_timestamp()
+           RETURNING ${BLOCK_COLUMNS}`,
+  // Optimistic lock: the edit applies only to the version it was computed from.
+  update: `UPDATE memory_blocks
+              SET value = $5, version = version + 1, updated_at = clock_timestamp()
+            WHERE assistant_id = $1 AND user_id = $2 AND label = $3 AND version = $4 AND NOT read_only
+           RETURNING ${BLOCK_COLUMNS}`,
+} as const;
+
+export const STATS_SQL = {
+  get: `SELECT (SELECT count(*) FROM memory_messages WHERE assistant_id = $1 AND user_id = $2)::int AS "recallCount",
+               (SELECT count(*) FROM memory_passages WHERE assistant_id = $1 AND user_id = $2)::int AS "archivalCount",
+               (SELECT max(updated_at) FROM memory_blocks
+                 WHERE assistant_id = $1 AND user_id = $2 AND version > 1) AS "lastEditedAt"`,
+} as const;
+
+// Text rank in [0, 2): 1 for matching the whole query (every word, phrases,
+// exclusions), plus the cover-density rank over any of its words scaled into
+// [0, 1) (normalisation 32), so full matches always come first.
+const TEXT_RANK = `((CASE WHEN tsv @@ q THEN 1 ELSE 0 END) + ts_rank_cd(tsv, any_q, 32))::float8`;
+
+const MESSAGE_COLUMNS = `message_id AS "id", thread_id AS "threadId", role, content,
+  tool_calls AS "toolCalls", tool_call_id AS "toolCallId", created_at AS "createdAt"`;
+
+// Shared filters of both recall searches: $3 thread, $4 roles, $5 start, $6 end.
+const MESSAGE_FILTERS = `assistant_id = $1 AND user_id = $2
+  AND ($3::text IS NULL OR thread_id = $3)
+  AND ($4::text[] IS NULL OR role = ANY($4::text[]))
+  AND ($5::timestamptz IS NULL OR created_at >= $5)
+  AND ($6::timestamptz IS NULL OR created_at <= $6)`;
+
+export const RECALL_SQL = {
+  // The batch arrives as one JSON array so its order (and so `seq`) is kept.
+  insert: `INSERT INTO memory_messages
+             (assistant_id, user_id, thread_id, message_id, role, content, tool_calls, tool_call_id, created_at)
+           SELECT $1, $2, $3, m.doc->>'id', m.doc->>'role', m.doc->>'content',
+                  NULLIF(m.doc->'toolCalls', 'null'::jsonb), m.doc->>'toolCallId',
+                  COALESCE((m.doc->>'createdAt')::timestamptz, clock_timestamp())
+             FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(doc, ord)
+            ORDER BY m.ord
+           ON CONFLICT (assistant_id, user_id, thread_id, message_id) DO NOTHING`,
+  count: `SELECT count(*)::int AS n FROM memory_messages WHERE assistant_id = $1 AND user_id = $2`,
+  // $7 query, $8 limit (+1 to learn whether a next page exists), $9 offset,
+  // $10 its any-word form.
+  searchText: `SELECT ${MESSAGE_COLUMNS}, ${TEXT_RANK} AS rank
+                 FROM memory_messages, websearch_to_tsquery('english', $7) AS q,
+                      websearch_to_tsquery('english', $10) AS any_q
+                WHERE ${MESSAGE_FILTERS} AND tsv @@ any_q
+                ORDER BY rank DESC, created_at DESC, seq DESC
+                LIMIT $8 OFFSET $9`,
+  searchRecent: `SELECT ${MESSAGE_COLUMNS}, 0::float8 AS rank
+                   FROM memory_messages
+                  WHERE ${MESSAGE_FILTERS}
+                  ORDER BY created_at DESC, seq DESC
+                  LIMIT $7 OFFSET $8`,
+} as const;
+
+const PASSAGE_COLUMNS = `id, content, tags, created_at AS "createdAt"`;
+
+// Shared filters of the archival searches: $4 tags, $5 all-tags?, $6 start, $7 end.
+const PASSAGE_FILTERS = `assistant_id = $1 AND user_id = $2
+  AND ($4::text[] IS NULL OR (CASE WHEN $5::boolean THEN tags @> $4::text[] ELSE tags && $4::text[] END))
+  AND ($6::timestamptz IS NULL OR created_at >= $6)
+  AND ($7::timestamptz IS NULL OR created_at <= $7)`;
+
+// Embeddings are stored unit-length, so cosine similarity is the dot product.
+// Both vector paths round it to 6 decimals: pgvector sums in single precision
+// and the exact fallback in double, and rounding makes them rank identically.
+const PGVECTOR_SIMILARITY = `round((-(embedding::vector <#> $3::real[]::vector))::numeric, 6)::float8`;
+const EXACT_SIMILARITY = `round((SELECT sum(a::float8 * b::float8) FROM unnest(embedding, $3::real[]) AS t(a, b))::numeric, 6)::float8`;
+
+function vectorSearch(similarity: string): string {
+  return `SELECT ${PASSAGE_COLUMNS}, ${similarity} AS score
+            FROM memory_passages
+           WHERE ${PASSAGE_FILTERS} AND embedding IS NOT NULL AND cardinality(embedding) = cardinality($3::real[])
+           ORDER BY score DESC, created_at DESC, id
+           LIMIT $8`;
+}
+
+export const ARCHIVAL_SQL = {
+  insert: `INSERT INTO memory_passages (id, assistant_id, user_id, content, tags, embedding, created_at)
+           VALUES ($3, $1, $2, $4, $5, $6, COALESCE($7::timestamptz, clock_timestamp()))
+           RETURNING ${PASSAGE_COLUMNS}`,
+  count: `SELECT count(*)::int AS n FROM memory_passages WHERE assistant_id = $1 AND user_id = $2`,
+  // $3 query text, $8 limit, $9 its any-word form.
+  searchText: `SELECT ${PASSAGE_COLUMNS}, ${TEXT_RANK} AS score
+                 FROM memory_passages, websearch_to_tsquery('english', $3) AS q,
+                      websearch_to_tsquery('english', $9) AS any_q
+                WHERE ${PASSAGE_FILTERS} AND tsv @@ any_q
+                ORDER BY score DESC, created_at DESC, id
+                LIMIT $8`,
+  // $3 unit-length query embedding, $8 limit.
+  searchPgvector: vectorSearch(PGVECTOR_SIMILARITY),
+  searchExact: vectorSearch(EXACT_SIMILARITY),
+} as const;
+
+export const VECTOR_SQL = {
+  probe: `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS "available",
+                 to_regtype('vector') IS NOT NULL AS "usable"`,
+  // Outside the versioned migrations on purpose: the extension may be missing
+  // or forbidden, and the schema must not depend on it.
+  createExtension: "CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public",
+} as const;

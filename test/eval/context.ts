@@ -1,0 +1,52 @@
+/**
+ * Context evaluation: for each history strategy, the share of questions whose
+ * evidence turns reach the assembled context, and the tokens it costs.
+ *
+ * Usage: npm run eval:context -- --data <file.json> [--budget 4000] [--retrieved 1000] [--model gpt-4o] [--json <out>]
+ *
+ * `--budget` is the history share (verbatim turns + summary); the system prompt
+ * is small and fixed; `full` is measured without a limit as the reference.
+ * Runs on an in-memory PGlite with the real recall store; needs no model.
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { openDatabase } from "../../src/db/open.js";
+import { loadDataset } from "./lib/dataset.js";
+import { evaluate, formatTable } from "./lib/run.js";
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: "string" },
+      budget: { type: "string", default: "4000" },
+      retrieved: { type: "string", default: "1000" },
+      model: { type: "string", default: "gpt-4o" },
+      json: { type: "string" },
+    },
+  });
+  if (!values.data) throw new Error("missing --data <file.json>");
+  const historyBudget = positive("budget", values.budget);
+  const retrievedBudget = positive("retrieved", values.retrieved);
+  const dataset = loadDataset(values.data);
+  const db = await openDatabase({ dataDir: "memory://" });
+  try {
+    const report = await evaluate(dataset, { db, historyBudget, retrievedBudget, model: values.model });
+    const counting = report.exactTokens ? "exact" : "approximate";
+    console.log(`history budget ${historyBudget} tokens, retrieved ${retrievedBudget}, model ${report.model} (${counting} token counts)`);
+    console.log(formatTable(report));
+    if (values.json) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`eval:context: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+  process.exit(1);
+});
