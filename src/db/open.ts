@@ -2,7 +2,7 @@ import pg from "pg";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { PglitePgConnection, createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { DatabaseUnavailableError } from "../errors.js";
 import type { Database } from "./database.js";
@@ -41,9 +41,31 @@ export const DEFAULT_DATA_DIR = ".threadline/data";
  */
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   const schema = assertIdentifier(options.schema ?? "public", "schema name");
-  if (options.url) return openPostgres(options.url, schema, options);
-  if (options.pglite) return wrapPglite(options.pglite, schema, "pglite (shared)", async () => {});
-  return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, schema);
+  const db = options.url
+    ? await openPostgres(options.url, schema, options)
+    : options.pglite
+      ? await wrapPglite(options.pglite, schema, "pglite (shared)", async () => {})
+      : await openPglite(options.dataDir ?? DEFAULT_DATA_DIR, schema);
+  try {
+    await ensureSchema(db);
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw new DatabaseUnavailableError(`cannot create schema "${schema}" at ${db.location}: ${reason(err)}`, { cause: err });
+  }
+  return db;
+}
+
+// Until the schema exists, search_path silently falls through to `public`,
+// where any table created would land; so it exists before anything runs.
+async function ensureSchema(db: Database): Promise<void> {
+  if (db.schema === "public") return;
+  try {
+    await db.pool.query(`CREATE SCHEMA IF NOT EXISTS ${db.schema}`);
+  } catch (err) {
+    // Two processes creating it at once: one gets a unique violation, and the
+    // schema exists all the same.
+    if ((err as { code?: string }).code !== "23505") throw err;
+  }
 }
 
 async function openPostgres(url: string, schema: string, options: DatabaseOptions): Promise<Database> {
@@ -96,7 +118,17 @@ async function wrapPglite(pglite: PGlite, schema: string, location: string, onCl
   // PGlite is one backend session shared by the single pooled client, so a
   // session-level search_path holds for every query that follows.
   await pglite.exec(`SET search_path TO ${schema}, public`);
-  const pool = new pg.Pool({ ...createPgConfig(pglite), idleTimeoutMillis: 0 } as pg.PoolConfig);
+  // createPgConfig hands every client the same connection object. node-postgres
+  // discards a client whose query failed, and ending that shared object strips
+  // its listeners and later emits "end" into the client that replaced it,
+  // killing it too. A connection object per client keeps each failure to its
+  // own client; they all reach the one PGlite session.
+  class PgliteClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connection: new PglitePgConnection({ pglite }) } as pg.ClientConfig);
+    }
+  }
+  const pool = new pg.Pool({ ...createPgConfig(pglite), idleTimeoutMillis: 0, Client: PgliteClient } as pg.PoolConfig);
   pool.on("error", () => undefined);
   return {
     kind: "pglite",

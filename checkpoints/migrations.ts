@@ -1,0 +1,72 @@
+import type { MigrationSet } from "../src/db/migrate.js";
+
+/**
+ * Tables of the checkpointer. Names carry a `tl_` prefix so they can live in
+ * the same schema as the stock saver's `checkpoints`/`checkpoint_blobs`
+ * during a migration. Append-only: the index is the version.
+ */
+export const checkpointMigrations: MigrationSet = {
+  component: "checkpoints",
+  migrations: [
+    {
+      name: "tables",
+      up: [
+        `CREATE TABLE tl_checkpoints (
+          thread_id            text  NOT NULL,
+          checkpoint_ns        text  NOT NULL,
+          checkpoint_id        text  NOT NULL,
+          parent_checkpoint_id text,
+          run_id               text,
+          checkpoint           jsonb NOT NULL,
+          metadata             jsonb NOT NULL,
+          PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
+        )`,
+        // Whole-value channel blobs, or for list values the id of the list's
+        // last item (type 'tl:list'); shared by every checkpoint whose
+        // channel_versions names this version.
+        `CREATE TABLE tl_checkpoint_blobs (
+          thread_id     text NOT NULL,
+          checkpoint_ns text NOT NULL,
+          channel       text NOT NULL,
+          version       text NOT NULL,
+          type          text NOT NULL,
+          blob          bytea,
+          PRIMARY KEY (thread_id, checkpoint_ns, channel, version)
+        )`,
+        // Items of list values as a persistent linked list: node = hash(parent,
+        // item), so a list that extends another stores only its new items and
+        // forks share their common prefix.
+        `CREATE TABLE tl_checkpoint_items (
+          thread_id text  NOT NULL,
+          node      bytea NOT NULL,
+          parent    bytea,
+          type      text  NOT NULL,
+          blob      bytea NOT NULL,
+          PRIMARY KEY (thread_id, node)
+        )`,
+        `CREATE TABLE tl_checkpoint_writes (
+          thread_id     text    NOT NULL,
+          checkpoint_ns text    NOT NULL,
+          checkpoint_id text    NOT NULL,
+          task_id       text    NOT NULL,
+          idx           integer NOT NULL,
+          channel       text    NOT NULL,
+          type          text    NOT NULL,
+          blob          bytea   NOT NULL,
+          task_path     text    NOT NULL DEFAULT '',
+          run_id        text,
+          PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
+        )`,
+        "CREATE INDEX tl_checkpoints_run_idx ON tl_checkpoints (thread_id, run_id) WHERE run_id IS NOT NULL",
+        "CREATE INDEX tl_checkpoint_writes_run_idx ON tl_checkpoint_writes (thread_id, run_id) WHERE run_id IS NOT NULL",
+        `CREATE TABLE tl_checkpoint_ttl (
+          thread_id  text        PRIMARY KEY,
+          policy     text        NOT NULL CHECK (policy IN ('fixed', 'sliding')),
+          ttl_ms     bigint      NOT NULL CHECK (ttl_ms > 0),
+          expires_at timestamptz NOT NULL
+        )`,
+        "CREATE INDEX tl_checkpoint_ttl_expires_idx ON tl_checkpoint_ttl (expires_at)",
+      ],
+    },
+  ],
+};
