@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { openDatabase } from "../src/db/open.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BACKENDS } from "./helpers/db.js";
 import { cliSandbox, jsonOf, runCli, type CliSandbox } from "./helpers/cli.js";
@@ -124,17 +125,20 @@ describe("threadline CLI without a database", () => {
   });
 
   it("keeps a second process off an embedded database in use", async () => {
-    const sandbox = await cliSandbox("pglite", { THREADLINE_PROJECT: FIXTURE });
+    const sandbox = await cliSandbox("pglite");
+    const holder = await openDatabase({ dataDir: sandbox.env.THREADLINE_DATA_DIR });
     try {
-      await runCli(["run", "slow_banking", "--thread", "busy", "--input", "balance"], sandbox.env);
-      let second: Promise<Awaited<ReturnType<typeof runCli>>> | undefined;
-      const first = await runCli(["run", "slow_banking", "--thread", "busy", "--resume", "1234", "--verbose"], sandbox.env, (out) => {
-        second ??= out.includes("· ask_pin") ? runCli(["threads", "list"], sandbox.env) : undefined;
-      });
-      expect(first.code).toBe(0);
-      const blocked = await second!;
+      const blocked = await runCli(["threads", "list"], sandbox.env);
       expect(blocked.code).toBe(1);
-      expect(blocked.stderr.trim()).toMatch(/^threadline: the embedded database at .* is in use by process \d+/);
+      expect(blocked.stderr.trim()).toBe(
+        `threadline: the embedded database at ${sandbox.env.THREADLINE_DATA_DIR} is in use by process ${process.pid}; ` +
+          "stop it or set DATABASE_URL to share a Postgres server",
+      );
+    } finally {
+      await holder.close();
+    }
+    try {
+      expect((await runCli(["threads", "list"], sandbox.env)).stdout.trim()).toBe("no threads");
     } finally {
       await sandbox.dispose();
     }

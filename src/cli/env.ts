@@ -1,12 +1,26 @@
 import type { DatabaseOptions } from "../db/open.js";
+import { readModelEnvironment, type ChatModelSettings, type ModelVariables } from "../models/config.js";
 
 /** Everything the CLI takes from the environment, read once at the entrypoint. */
 export interface CliEnvironment {
   database: DatabaseOptions;
   projectFile: string;
+  /**
+   * The chat model settings (OPENAI_API_KEY, OPENAI_BASE_URL,
+   * THREADLINE_MODEL). Checked only when a command needs a model, so graphs
+   * without one run with no model configured; throws ConfigurationError
+   * naming the variables when they are missing.
+   */
+  model: () => ChatModelSettings;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
+  const modelVariables: ModelVariables = {
+    OPENAI_API_KEY: env.OPENAI_API_KEY,
+    OPENAI_BASE_URL: env.OPENAI_BASE_URL,
+    THREADLINE_MODEL: env.THREADLINE_MODEL,
+    THREADLINE_TEMPERATURE: env.THREADLINE_TEMPERATURE,
+  };
   return {
     database: {
       url: env.DATABASE_URL || undefined,
@@ -14,5 +28,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
       schema: env.THREADLINE_SCHEMA || undefined,
     },
     projectFile: env.THREADLINE_PROJECT || "langgraph.json",
+    model: () => readModelEnvironment(modelVariables),
   };
 }

@@ -1,3 +1,4 @@
+import { toPlain } from "../runtime/plain.js";
 import type { RunOutcome, ThreadView } from "../runtime/runtime.js";
 import type { ThreadRow } from "../threads/store.js";
 
@@ -14,15 +15,15 @@ export function formatOutcome(out: RunOutcome): string {
     for (const i of out.interrupts) lines.push(`  waiting for: ${json(i.value)}`);
     lines.push(`  resume with: ${resumeCommand(out.graphId, out.threadId)}`);
   } else {
-    lines.push(JSON.stringify(out.values, null, 2));
+    lines.push(JSON.stringify(toPlain(out.values), null, 2));
   }
   return lines.join("\n");
 }
 
 export function formatThreadList(rows: ThreadRow[]): string {
   if (rows.length === 0) return "no threads";
-  const header = ["THREAD", "GRAPH", "UPDATED", "CREATED"];
-  const body = rows.map((r) => [r.threadId, r.graphId, r.updatedAt.toISOString(), r.createdAt.toISOString()]);
+  const header = ["THREAD", "GRAPH", "USER", "UPDATED", "CREATED"];
+  const body = rows.map((r) => [r.threadId, r.graphId, r.userId ?? "-", r.updatedAt.toISOString(), r.createdAt.toISOString()]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   return [header, ...body].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }
@@ -38,7 +39,7 @@ export function formatThread(view: ThreadView): string {
   for (const i of view.interrupts) lines.push(`waiting for: ${json(i.value)}`);
   if (view.interrupts.length) lines.push(`resume with: ${resumeCommand(view.thread.graphId, view.thread.threadId)}`);
   else if (view.next.length) lines.push(`continue with: threadline run ${view.thread.graphId} --thread ${view.thread.threadId}`);
-  lines.push("state:", JSON.stringify(view.values, null, 2), `history (${view.history.length}, newest first):`);
+  lines.push("state:", JSON.stringify(toPlain(view.values), null, 2), `history (${view.history.length}, newest first):`);
   for (const h of view.history) {
     const next = h.next.length ? ` → ${h.next.join(", ")}` : "";
     lines.push(`  step ${String(h.step).padStart(3)}  ${h.source.padEnd(6)}  ${h.checkpointId}  ${h.createdAt ?? ""}${next}`);

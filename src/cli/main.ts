@@ -1,4 +1,5 @@
 import { isThreadlineError } from "../errors.js";
+import { CHAT_USAGE, chatCommand } from "./chat.js";
 import { demoCommand } from "./demo.js";
 import type { CliEnvironment } from "./env.js";
 import { RUN_USAGE, runCommand } from "./run.js";
@@ -7,11 +8,16 @@ import { THREADS_USAGE, threadsCommand } from "./threads.js";
 export const USAGE = `usage:
   ${RUN_USAGE}
   ${THREADS_USAGE.replace(" | ", "\n  ")}
+  ${CHAT_USAGE}
   threadline demo`;
 
 export interface CliIO {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Raw output for streamed tokens (default: stdout). */
+  write?: (text: string) => void;
+  /** Where `chat` reads the user's lines (default: stdin). */
+  input?: NodeJS.ReadableStream;
 }
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
@@ -24,6 +30,13 @@ export async function main(argv: string[], env: CliEnvironment, io: CliIO): Prom
         return 0;
       case "threads":
         await threadsCommand(rest, env, io.out);
+        return 0;
+      case "chat":
+        await chatCommand(rest, env, {
+          out: io.out,
+          write: io.write ?? ((text) => process.stdout.write(text)),
+          input: io.input ?? process.stdin,
+        });
         return 0;
       case "demo":
         await demoCommand(env, io.out);

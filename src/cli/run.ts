@@ -1,13 +1,16 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../errors.js";
+import { toPlain } from "../runtime/plain.js";
 import type { RunAction } from "../runtime/runtime.js";
 import { assertThreadId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";
 import { formatOutcome } from "./format.js";
 import { parseInput, parseResume } from "./input.js";
+import { chatModelFromEnvironment } from "./model.js";
 import { withRuntime } from "./session.js";
 
-export const RUN_USAGE = "threadline run <graph> --thread <id> [--input <json|text>] [--resume <value>] [--json] [--verbose]";
+export const RUN_USAGE =
+  "threadline run <graph> --thread <id> [--user <id>] [--input <json|text>] [--resume <value>] [--json] [--verbose]";
 
 /**
  * Runs a graph on a thread: new input, the answer to a pending interrupt, or
@@ -19,6 +22,7 @@ export async function runCommand(argv: string[], env: CliEnvironment, out: (line
     allowPositionals: true,
     options: {
       thread: { type: "string", short: "t" },
+      user: { type: "string", short: "u" },
       input: { type: "string", short: "i" },
       resume: { type: "string", short: "r" },
       json: { type: "boolean" },
@@ -37,14 +41,16 @@ export async function runCommand(argv: string[], env: CliEnvironment, out: (line
     env,
     async (runtime) => {
       const outcome = await runtime.run(graphId, threadId, action, {
+        userId: values.user,
         onStep: values.verbose ? (node) => out(`· ${node}`) : undefined,
       });
-      out(values.json ? JSON.stringify(outcome) : formatOutcome(outcome));
+      out(values.json ? JSON.stringify(toPlain(outcome)) : formatOutcome(outcome));
     },
     async (project) => {
       const loaded = await project.load(graphId);
       if (values.input !== undefined) action = { kind: "input", input: parseInput(values.input, loaded.textInput) };
       else if (values.resume !== undefined) action = { kind: "resume", value: parseResume(values.resume) };
+      return loaded.requiresChatModel ? { chatModel: await chatModelFromEnvironment(env) } : {};
     },
   );
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { InvalidInputError } from "../errors.js";
+import { toPlain } from "../runtime/plain.js";
 import { assertThreadId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";
 import { formatThread, formatThreadList } from "./format.js";
@@ -7,7 +8,7 @@ import { parsePositiveInt } from "./input.js";
 import { withRuntime } from "./session.js";
 
 export const THREADS_USAGE =
-  "threadline threads list [--graph <id>] [--limit <n>] [--json] | threadline threads show <id> [--history <n>] [--json]";
+  "threadline threads list [--graph <id>] [--user <id>] [--limit <n>] [--json] | threadline threads show <id> [--user <id>] [--history <n>] [--json]";
 
 export async function threadsCommand(argv: string[], env: CliEnvironment, out: (line: string) => void): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -15,6 +16,7 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
     allowPositionals: true,
     options: {
       graph: { type: "string", short: "g" },
+      user: { type: "string", short: "u" },
       limit: { type: "string", short: "n" },
       history: { type: "string" },
       json: { type: "boolean" },
@@ -24,7 +26,7 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
   if (sub === "list" && id === undefined) {
     const limit = parsePositiveInt(values.limit, "--limit", 50);
     await withRuntime(env, async (runtime) => {
-      const rows = await runtime.threads.list({ graphId: values.graph, limit });
+      const rows = await runtime.threads.list({ graphId: values.graph, userId: values.user, limit });
       out(values.json ? JSON.stringify(rows) : formatThreadList(rows));
     });
     return;
@@ -33,8 +35,8 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
     const threadId = assertThreadId(id);
     const historyLimit = parsePositiveInt(values.history, "--history", 100);
     await withRuntime(env, async (runtime) => {
-      const view = await runtime.show(threadId, { historyLimit });
-      out(values.json ? JSON.stringify(view) : formatThread(view));
+      const view = await runtime.show(threadId, { historyLimit, userId: values.user });
+      out(values.json ? JSON.stringify(toPlain(view)) : formatThread(view));
     });
     return;
   }

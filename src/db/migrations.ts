@@ -18,5 +18,14 @@ export const coreMigrations: MigrationSet = {
       name: "threads_updated_at_index",
       up: "CREATE INDEX threads_updated_at_idx ON threads (updated_at DESC, thread_id)",
     },
+    {
+      // Threads of agent graphs belong to the user named in the run's config;
+      // threads of graphs without users keep a NULL owner.
+      name: "threads_user_id",
+      up: [
+        "ALTER TABLE threads ADD COLUMN user_id text",
+        "CREATE INDEX threads_user_id_idx ON threads (user_id, updated_at DESC, thread_id)",
+      ],
+    },
   ],
 };

@@ -24,6 +24,10 @@ export interface GraphModule {
   inputSchema?: z.ZodType;
   /** Turns plain text typed at the CLI into the graph's input. Default `{ message: text }`. */
   textInput?: (text: string) => unknown;
+  /** Validates the run's `configurable` (e.g. a required `user_id`) before anything is written. */
+  configSchema?: z.ZodType;
+  /** The graph calls a chat model, which the runtime must put in the run context. */
+  requiresChatModel?: boolean;
 }
 
 export interface LoadedGraph {
@@ -33,6 +37,8 @@ export interface LoadedGraph {
   migrations: readonly Migration[];
   inputSchema?: z.ZodType;
   textInput: (text: string) => unknown;
+  configSchema?: z.ZodType;
+  requiresChatModel: boolean;
 }
 
 export interface Project {
@@ -101,6 +107,8 @@ async function importGraph(root: string, id: string, spec: string): Promise<Load
     migrations: mod.migrations ?? [],
     inputSchema: mod.inputSchema,
     textInput: mod.textInput ?? ((text) => ({ message: text })),
+    configSchema: mod.configSchema,
+    requiresChatModel: mod.requiresChatModel === true,
   };
 }
 
@@ -110,10 +118,19 @@ function describeIds(ids: string[]): string {
 
 /** Checks run input against the graph's schema, with a one-line reason. */
 export function validateInput(graph: LoadedGraph, input: unknown): unknown {
-  if (!graph.inputSchema) return input;
-  const result = graph.inputSchema.safeParse(input);
+  return check(graph.inputSchema, input, `invalid input for graph "${graph.id}"`);
+}
+
+/** Checks the run's `configurable` against the graph's schema, with a one-line reason. */
+export function validateConfig(graph: LoadedGraph, configurable: Record<string, unknown>): void {
+  check(graph.configSchema, configurable, `invalid run config for graph "${graph.id}"`);
+}
+
+function check(schema: z.ZodType | undefined, value: unknown, what: string): unknown {
+  if (!schema) return value;
+  const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
-  throw new InvalidInputError(`invalid input for graph "${graph.id}": ${where}${issue.message}`);
+  throw new InvalidInputError(`${what}: ${where}${issue.message}`);
 }

@@ -1,13 +1,16 @@
 import { Command, type Pregel, type StateSnapshot } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
+import type { BaseMessage } from "@langchain/core/messages";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { coreMigrations } from "../db/migrations.js";
 import { InvalidInputError, NotFoundError } from "../errors.js";
-import { ThreadStore, assertThreadId, type ThreadRow } from "../threads/store.js";
+import { ThreadStore, assertOwner, assertThreadId, assertUserId, type ThreadRow } from "../threads/store.js";
 import { createCheckpointer } from "./checkpointer.js";
 import type { ThreadlineContext } from "./context.js";
-import { validateInput, type LoadedGraph, type Project } from "./project.js";
+import { validateConfig, validateInput, type LoadedGraph, type Project } from "./project.js";
 
 /** What to do on a thread: start with new input, answer an interrupt, or continue an unfinished run. */
 export type RunAction = { kind: "input"; input: unknown } | { kind: "resume"; value: unknown } | { kind: "continue" };
@@ -46,8 +49,35 @@ export interface ThreadView extends ThreadState {
 }
 
 export interface RunOptions {
-  /** Called after each node finishes, with its name (for progress output). */
-  onStep?: (node: string) => void | Promise<void>;
+  /** Called after each node finishes, with its name and the state update it wrote. */
+  onStep?: (node: string, update: unknown) => void | Promise<void>;
+  /**
+   * Switches the run to token streaming (LangGraph's "messages" mode): called
+   * with every chunk a chat model streams, as it arrives (an
+   * `AIMessageChunk`), and with whole messages nodes return that were not
+   * streamed; `node` is the node that produced it.
+   */
+  onToken?: (message: BaseMessage, node: string) => void | Promise<void>;
+  /**
+   * The user the run acts for, passed to nodes as `configurable.user_id`.
+   * A new thread becomes theirs; another user's thread is refused as unknown.
+   */
+  userId?: string;
+  /**
+   * Per-assistant settings for the graph's nodes (e.g. `{ context: { strategy: "window" } }`),
+   * merged into `configurable`; thread, user and assistant ids always come from the runtime.
+   */
+  configurable?: Record<string, unknown>;
+}
+
+export interface RuntimeOptions {
+  db: Database;
+  project: Project;
+  checkpointer?: BaseCheckpointSaver;
+  /** The chat model nodes get from the run context (`chatModelOf(config)`). */
+  chatModel?: BaseChatModel;
+  /** Embeddings nodes get from the run context (`embeddingsOf(config)`). */
+  embeddings?: EmbeddingsInterface;
 }
 
 /**
@@ -66,26 +96,39 @@ export class Runtime {
     readonly db: Database,
     readonly project: Project,
     readonly checkpointer: BaseCheckpointSaver,
+    private readonly services: Pick<ThreadlineContext, "chatModel" | "embeddings">,
   ) {
     this.threads = new ThreadStore(db);
   }
 
-  static async open(options: { db: Database; project: Project; checkpointer?: BaseCheckpointSaver }): Promise<Runtime> {
+  static async open(options: RuntimeOptions): Promise<Runtime> {
     await migrate(options.db, [coreMigrations]);
     const checkpointer = options.checkpointer ?? (await createCheckpointer(options.db));
-    return new Runtime(options.db, options.project, checkpointer);
+    return new Runtime(options.db, options.project, checkpointer, {
+      chatModel: options.chatModel,
+      embeddings: options.embeddings,
+    });
   }
 
   /** Checks the request without writing anything; throws a typed error when it cannot run. */
-  async prepare(graphId: string, threadId: string, action: RunAction): Promise<{ loaded: LoadedGraph; payload: unknown }> {
+  async prepare(
+    graphId: string,
+    threadId: string,
+    action: RunAction,
+    options: Pick<RunOptions, "userId" | "configurable"> = {},
+  ): Promise<{ loaded: LoadedGraph; payload: unknown }> {
+    const { userId } = options;
     assertThreadId(threadId);
+    if (userId !== undefined) assertUserId(userId);
     const loaded = await this.project.load(graphId);
+    validateConfig(loaded, this.config(threadId, graphId, userId, options.configurable).configurable);
     const payload = action.kind === "input" ? validateInput(loaded, action.input) : undefined;
     const thread = await this.threads.get(threadId);
     if (!thread) {
       if (action.kind === "input") return { loaded, payload };
       throw new NotFoundError(`unknown thread "${threadId}"`);
     }
+    assertOwner(thread, userId);
     if (thread.graphId !== graphId) {
       throw new InvalidInputError(`thread "${threadId}" belongs to graph "${thread.graphId}", not "${graphId}"`);
     }
@@ -111,23 +154,38 @@ export class Runtime {
 
   /** Runs one action on a thread until the graph ends or interrupts. */
   async run(graphId: string, threadId: string, action: RunAction, options: RunOptions = {}): Promise<RunOutcome> {
-    const { payload } = await this.prepare(graphId, threadId, action);
-    if (action.kind === "input") await this.threads.claim(threadId, graphId);
+    const { payload } = await this.prepare(graphId, threadId, action, options);
+    if (action.kind === "input") await this.threads.claim(threadId, graphId, {}, options.userId);
     const graph = await this.graph(graphId);
-    const stream = await graph.stream(payload, { ...this.config(threadId), streamMode: "updates" });
-    for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) {
-      for (const node of Object.keys(chunk)) if (node !== "__interrupt__") await options.onStep?.(node);
+    const config = this.config(threadId, graphId, options.userId, options.configurable);
+    if (options.onToken) {
+      const stream = await graph.stream(payload, { ...config, streamMode: ["updates", "messages"] });
+      for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+        if (mode === "updates") await this.reportUpdates(chunk as Record<string, unknown>, options);
+        else {
+          const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
+          await options.onToken(message, meta?.langgraph_node ?? "");
+        }
+      }
+    } else {
+      const stream = await graph.stream(payload, { ...config, streamMode: "updates" });
+      for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) await this.reportUpdates(chunk, options);
     }
     await this.threads.touch(threadId);
     const state = await this.state(graphId, threadId);
     return { threadId, graphId, status: state.interrupts.length > 0 ? "interrupted" : "complete", ...state };
   }
 
-  /** The thread's current state, pending interrupts and its checkpoint history (newest first). */
-  async show(threadId: string, options: { historyLimit?: number } = {}): Promise<ThreadView> {
+  /**
+   * The thread's current state, pending interrupts and its checkpoint history
+   * (newest first). With `userId`, another user's thread is refused as
+   * unknown; without it, this is the operator's view of any thread.
+   */
+  async show(threadId: string, options: { historyLimit?: number; userId?: string } = {}): Promise<ThreadView> {
     assertThreadId(threadId);
     const thread = await this.threads.get(threadId);
     if (!thread) throw new NotFoundError(`unknown thread "${threadId}"`);
+    if (options.userId !== undefined) assertOwner(thread, options.userId);
     const graph = await this.graph(thread.graphId);
     const history: CheckpointSummary[] = [];
     for await (const snap of graph.getStateHistory(this.config(threadId), { limit: options.historyLimit ?? 100 })) {
@@ -145,11 +203,22 @@ export class Runtime {
     await this.db.close();
   }
 
-  private config(threadId: string) {
-    const context: ThreadlineContext = { db: this.db };
+  private async reportUpdates(chunk: Record<string, unknown>, options: RunOptions): Promise<void> {
+    for (const [node, update] of Object.entries(chunk)) if (node !== "__interrupt__") await options.onStep?.(node, update);
+  }
+
+  // The graph id doubles as the assistant id: memory is scoped per assistant
+  // and user, and both come from here, never from model output.
+  private config(threadId: string, graphId?: string, userId?: string, settings: Record<string, unknown> = {}) {
+    const context: ThreadlineContext = { db: this.db, ...this.services };
+    const configurable: Record<string, unknown> = { ...settings, thread_id: threadId };
+    delete configurable.user_id;
+    delete configurable.assistant_id;
+    if (graphId) configurable.assistant_id = graphId;
+    if (userId !== undefined) configurable.user_id = userId;
     // "sync": a step's checkpoint is committed before the next step starts, so
     // a process killed between steps never loses a step that finished.
-    return { configurable: { thread_id: threadId }, context, durability: "sync" as const };
+    return { configurable, context, durability: "sync" as const };
   }
 
   /** The graph with our checkpointer attached and its own tables migrated, once per runtime. */

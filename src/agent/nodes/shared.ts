@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { BaseMessage } from "@langchain/core/messages";
+import { assembleContext } from "../../context/assemble.js";
+import { createTokenCounter } from "../../context/tokens.js";
+import type { AssembledContext } from "../../context/types.js";
+import type { MemoryService } from "../../memory/index.js";
+import type { CoreBlockDefinition } from "../../memory/types.js";
+import { modelNameOf } from "../../models/config.js";
+import { readAgentConfig, type AgentRunConfig } from "../config.js";
+import type { MemoryResolver, ModelResolver, ToolsOption } from "../deps.js";
+import type { AgentStateType, ContextWindow } from "../state.js";
+
+/**
+ * The explicit dependencies of the agent's nodes. Each node factory takes
+ * the subset it needs; the builder fills defaults (memory of the run's
+ * database, the run context's chat model, the memory tools).
+ */
+export interface AgentDependencies {
+  memory: MemoryResolver;
+  model: ModelResolver;
+  /** The model that writes summaries; default `model`. */
+  summaryModel?: ModelResolver;
+  tools: ToolsOption;
+  /** Instructions placed before the compiled memory in the system prompt. */
+  basePrompt: string;
+  /** Raw context options (strategy, budget, …); an assistant's `configurable.context` overrides them. */
+  context?: Record<string, unknown>;
+  /** The assistant id when the run config names none (the runtime passes the graph id). */
+  assistantId?: string;
+  /** Blocks every (assistant, user) scope starts with; used by the default memory resolver. */
+  defaultBlocks?: readonly CoreBlockDefinition[];
+}
+
+export interface RunServices {
+  run: AgentRunConfig;
+  memory: MemoryService;
+}
+
+export async function servicesOf(
+  deps: Pick<AgentDependencies, "memory" | "basePrompt" | "context" | "assistantId">,
+  config: LangGraphRunnableConfig): Promise<RunServices> {
+  const run = readAgentConfig(config, deps);
+  return { run, memory: await deps.memory(config) };
+}
+
+const MAX_REMEMBERED_WINDOWS = 256;
+// Per memory service (so per database), then per thread: the last window built.
+const lastWindowsByMemory = new WeakMap<MemoryService, Map<string, { key: string; assembled: Promise<AssembledContext> }>>();
+
+/**
+ * Assembles the window of one model call from the state (see `ContextWindow`
+ * for why it is not stored). Assembly is deterministic in its inputs, so the
+ * window load_memory built is reused by the agent node's first call of the
+ * turn instead of searching recall memory again; a process that restarts in
+ * between simply assembles anew.
+ */
+export function assemble(
+  services: RunServices,
+  model: BaseChatModel,
+  state: Pick<AgentStateType, "messages" | "summary">,
+  systemPrompt: string,
+): Promise<AssembledContext> {
+  const { run } = services;
+  const modelName = modelNameOf(model);
+  const thread = JSON.stringify([run.scope.assistantId, run.scope.userId, run.threadId]);
+  const key = JSON.stringify([modelName, run.context, systemPrompt, state.summary, state.messages.map((m) => m.id ?? m.text)]);
+  let lastWindows = lastWindowsByMemory.get(services.memory);
+  if (!lastWindows) lastWindowsByMemory.set(services.memory, (lastWindows = new Map()));
+  const remembered = lastWindows.get(thread);
+  if (remembered?.key === key) return remembered.assembled;
+  const assembled = assembleContext({
+    systemPrompt,
+    messages: state.messages,
+    summary: state.summary,
+    scope: run.scope,
+    threadId: run.threadId,
+    recall: services.memory.recall,
+    counter: createTokenCounter(modelName),
+    options: run.context,
+  });
+  lastWindows.delete(thread);
+  lastWindows.set(thread, { key, assembled });
+  assembled.catch(() => lastWindows.delete(thread));
+  if (lastWindows.size > MAX_REMEMBERED_WINDOWS) lastWindows.delete(lastWindows.keys().next().value!);
+  return assembled;
+}
+
+export function windowOf(systemPrompt: string, assembled: AssembledContext): ContextWindow {
+  return {
+    systemPrompt,
+    includedIds: assembled.includedIds,
+    tokens: assembled.tokens,
+    summariseIds: assembled.toSummarise.flatMap((m) => (m.id ? [m.id] : [])),
+  };
+}
+
+/**
+ * A message id that is the same when LangGraph re-runs the node after a
+ * crash (task ids derive from the checkpoint, step and node), so appending it
+ * to recall memory again is a no-op rather than a duplicate.
+ */
+export function stableId(config: LangGraphRunnableConfig, prefix: string): string {
+  const ns = config.configurable?.checkpoint_ns;
+  const task = typeof ns === "string" ? ns.split("|").at(-1)?.split(":").at(-1) : undefined;
+  return `${prefix}-${task || randomUUID()}`;
+}
+
+/** The messages of the newest input: everything after the last assistant message. */
+export function newInput(messages: readonly BaseMessage[]): BaseMessage[] {
+  let i = messages.length - 1;
+  while (i >= 0 && messages[i]!.type !== "ai") i--;
+  return messages.slice(i + 1);
+}

@@ -1,0 +1,2 @@
+export { DEFAULT_MODEL, modelNameOf, readModelEnvironment, type ChatModelSettings, type ModelVariables } from "./config.js";
+export { createChatModel } from "./openai.js";
