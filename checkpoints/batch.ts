@@ -9,7 +9,10 @@ export interface PutJob {
   checkpointNs: string;
   checkpointId: string;
   parentId: string | null;
+  /** The queried part of the record (v, channel_versions), JSON. */
   checkpoint: string;
+  /** The rest of the record, deflated JSON. */
+  record: Buffer;
   metadata: string;
   runId: string | null;
   encoded: EncodedChannels;
@@ -155,7 +158,7 @@ export class WriteBatcher {
       bases.jobs, bases.threads, bases.nodes,
       c.map(([job]) => job), c.map(([, put]) => put.threadId), c.map(([, put]) => put.checkpointNs),
       c.map(([, put]) => put.checkpointId), c.map(([, put]) => put.parentId), c.map(([, put]) => put.runId),
-      c.map(([, put]) => put.checkpoint), c.map(([, put]) => put.metadata),
+      c.map(([, put]) => put.checkpoint), c.map(([, put]) => put.metadata), c.map(([, put]) => put.record),
     ]);
     return new Set(rows.map((r: { threadId: string; checkpointNs: string; checkpointId: string }) => putKey(r)));
   }
@@ -177,7 +180,7 @@ export class WriteBatcher {
       blobs.channels, blobs.versions, blobs.types, blobs.values,
       items.nodes, items.parents, items.types, items.values,
       p.encoded.bases,
-      this.defaultTtl?.ttlMs ?? null, this.defaultTtl?.policy ?? null,
+      this.defaultTtl?.ttlMs ?? null, this.defaultTtl?.policy ?? null, p.record,
     ]);
     return new Set(rows.map((r: { threadId: string; checkpointNs: string; checkpointId: string }) => putKey(r)));
   }

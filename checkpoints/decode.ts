@@ -9,6 +9,7 @@ import {
 } from "@langchain/langgraph-checkpoint";
 import { type CheckpointLocation, CorruptCheckpointError } from "./errors.js";
 import type { CachedList, KnownNodes } from "./list-cache.js";
+import { unpackRecord, unpackValue } from "./compress.js";
 import { EMPTY_TYPE, LIST_TYPE } from "./sql.js";
 
 /** A row of SELECT_CHECKPOINTS. */
@@ -18,6 +19,7 @@ export interface CheckpointRow {
   checkpointId: string;
   parentCheckpointId: string | null;
   checkpoint: unknown;
+  record: Buffer | null;
   metadata: string;
   blobChannels: string[] | null;
   blobTypes: string[] | null;
@@ -119,10 +121,24 @@ function itemKey(threadId: string, node: Buffer): string {
 
 async function loadValue(serde: SerializerProtocol, type: string, blob: Uint8Array | string, where: CheckpointLocation) {
   try {
-    return await serde.loadsTyped(type, blob);
+    return await serde.loadsTyped(...unpackValue(type, blob));
   } catch (err) {
     throw new CorruptCheckpointError(where, `cannot deserialise (${(err as Error)?.message ?? String(err)})`, { cause: err });
   }
+}
+
+function unpackRecordOf(row: CheckpointRow, location: CheckpointLocation): object {
+  if (!row.record) return {};
+  let record: unknown;
+  try {
+    record = unpackRecord(row.record);
+  } catch (err) {
+    throw new CorruptCheckpointError(location, `cannot unpack the checkpoint record (${(err as Error)?.message ?? String(err)})`, { cause: err });
+  }
+  if (record === null || typeof record !== "object" || Array.isArray(record)) {
+    throw new CorruptCheckpointError(location, "the checkpoint record is not an object");
+  }
+  return record;
 }
 
 export interface DecodedRow {
@@ -145,7 +161,7 @@ export async function decodeRow(
   if (stored === null || typeof stored !== "object" || Array.isArray(stored)) {
     throw new CorruptCheckpointError(location, "the checkpoint record is not an object");
   }
-  const base = stored as Omit<Checkpoint, "id" | "channel_values">;
+  const base = { ...(stored as object), ...unpackRecordOf(row, location) } as Omit<Checkpoint, "id" | "channel_values">;
   const channelValues: Record<string, unknown> = {};
   const lists: [string, CachedList][] = [];
   const channels = row.blobChannels ?? [];

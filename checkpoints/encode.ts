@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ChannelVersions, SerializerProtocol } from "@langchain/langgraph-checkpoint";
+import { packValue } from "./compress.js";
 import type { CachedList, ListCache } from "./list-cache.js";
-import { EMPTY_TYPE, LIST_TYPE } from "./sql.js";
+import { LIST_TYPE } from "./sql.js";
 import { versionKey } from "./versions.js";
 
 /** Column arrays of channel blob rows, as PUT_CHECKPOINT takes them. */
@@ -47,6 +48,12 @@ export function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Serialises a value: its serialiser type and bytes, before any compression. */
+export async function dumps(serde: SerializerProtocol, value: unknown): Promise<[string, Buffer]> {
+  const [type, bytes] = await serde.dumpsTyped(value);
+  return [type, toBuffer(bytes)];
+}
+
 /**
  * Serialises the channels named in `newVersions`. List values become item
  * rows chained from the longest prefix the cache knows to be stored, so an
@@ -69,18 +76,16 @@ export async function encodeChannels(
   const seenNodes = new Set<string>();
   const seenBases = new Set<string>();
   for (const [channel, version] of Object.entries(newVersions)) {
+    // A version without a value gets no row: reads treat a version with no
+    // row as an empty channel, which is what it is.
+    if (!(channel in values)) continue;
     out.blobs.channels.push(channel);
     out.blobs.versions.push(versionKey(version));
-    if (!(channel in values)) {
-      out.blobs.types.push(EMPTY_TYPE);
-      out.blobs.values.push(null);
-      continue;
-    }
     const value = values[channel];
     if (!isListValue(value)) {
-      const [type, bytes] = await serde.dumpsTyped(value);
+      const [type, bytes] = packValue(...(await dumps(serde, value)));
       out.blobs.types.push(type);
-      out.blobs.values.push(toBuffer(bytes));
+      out.blobs.values.push(bytes);
       continue;
     }
     const cached = cache?.get(threadId, checkpointNs, channel);
@@ -99,15 +104,16 @@ export async function encodeChannels(
       }
     }
     for (let i = shared; i < value.length; i++) {
-      const [type, bytes] = await serde.dumpsTyped(value[i]);
+      const [type, bytes] = await dumps(serde, value[i]);
       const node = nodeId(parent, type, bytes);
       const id = node.toString("latin1");
       if (!seenNodes.has(id)) {
         seenNodes.add(id);
+        const [storedType, stored] = packValue(type, bytes);
         out.items.nodes.push(node);
         out.items.parents.push(parent);
-        out.items.types.push(type);
-        out.items.values.push(toBuffer(bytes));
+        out.items.types.push(storedType);
+        out.items.values.push(stored);
       }
       nodes.push(node);
       parent = node;

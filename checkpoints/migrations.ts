@@ -68,5 +68,19 @@ export const checkpointMigrations: MigrationSet = {
         "CREATE INDEX tl_checkpoint_ttl_expires_idx ON tl_checkpoint_ttl (expires_at)",
       ],
     },
+    {
+      // deleteRun() filters one thread, which the primary keys already lead
+      // with; the partial run_id indexes only cost space (and a page each even
+      // when empty).
+      name: "drop run indexes",
+      up: ["DROP INDEX IF EXISTS tl_checkpoints_run_idx", "DROP INDEX IF EXISTS tl_checkpoint_writes_run_idx"],
+    },
+    {
+      // Most of a checkpoint record (ts, versions_seen...) is never queried
+      // in SQL: it moves to a deflated column, and `checkpoint` keeps only
+      // what queries read (v, channel_versions). Rows without it are whole.
+      name: "packed checkpoint record",
+      up: ["ALTER TABLE tl_checkpoints ADD COLUMN record bytea"],
+    },
   ],
 };

@@ -15,7 +15,8 @@ import type { Database } from "../src/db/database.js";
 import { migrate } from "../src/db/migrate.js";
 import { InvalidInputError } from "../src/errors.js";
 import { type CheckpointRow, ItemIndex, decodeRow } from "./decode.js";
-import { encodeChannels, toBuffer } from "./encode.js";
+import { packRecord, packValue } from "./compress.js";
+import { dumps, encodeChannels, toBuffer } from "./encode.js";
 import { type CopyResult, type DeleteResult, copyThread, deleteRun, deleteThreads, pruneThread } from "./lifecycle.js";
 import { BoundedMap, type KnownNodes, ListCache } from "./list-cache.js";
 import { checkpointMigrations } from "./migrations.js";
@@ -146,14 +147,15 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     if (config.configurable === undefined) throw new InvalidInputError('put() needs a "configurable" field in its config');
     const { thread_id: threadId, checkpoint_ns: checkpointNs = "", checkpoint_id: parentId } = config.configurable;
     if (!threadId) throw new InvalidInputError('put() needs "thread_id" in config.configurable');
-    const { channel_values: values, id: _id, ...record } = checkpoint;
+    const { channel_values: values, id: _id, v, channel_versions: channelVersions, ...record } = checkpoint;
     const [, metadataBytes] = await this.serde.dumpsTyped(metadata);
     const job = {
       threadId,
       checkpointNs,
       checkpointId: checkpoint.id,
       parentId: parentId ?? null,
-      checkpoint: JSON.stringify(record),
+      checkpoint: JSON.stringify({ v, channel_versions: channelVersions }),
+      record: packRecord(record),
       metadata: toBuffer(metadataBytes).toString("utf8"),
       runId: runIdOf(config, metadata),
     };
@@ -184,8 +186,8 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     for (const [i, [channel, value]] of writes.entries()) {
       const idx = WRITES_IDX_MAP[channel] ?? i;
       if (!upsert && byIdx.has(idx)) continue;
-      const [type, bytes] = await this.serde.dumpsTyped(value);
-      byIdx.set(idx, [idx, channel, type, toBuffer(bytes)]);
+      const [type, bytes] = packValue(...(await dumps(this.serde, value)));
+      byIdx.set(idx, [idx, channel, type, bytes]);
     }
     await this.batcher.writes({
       threadId,

@@ -6,7 +6,10 @@
 
 /** Blob type marking a list value stored as items; `blob` is the last item's node. */
 export const LIST_TYPE = "tl:list";
-/** Blob type of a channel that has a version but no value. */
+/**
+ * Blob type of a channel that has a version but no value. Only rows written
+ * by earlier versions of the saver have it: such versions now get no row.
+ */
 export const EMPTY_TYPE = "empty";
 
 /**
@@ -35,13 +38,13 @@ WITH new_items AS (
   UPDATE tl_checkpoint_ttl SET expires_at = now() + ttl_ms * interval '1 millisecond'
   WHERE thread_id = $1 AND policy = 'sliding'
 )
-INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata)
-SELECT $1, $2, $3, $4, $7, $5::jsonb, $6::jsonb
+INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata, record)
+SELECT $1, $2, $3, $4, $7, $5::jsonb, $6::jsonb, $19::bytea
 WHERE cardinality($16::bytea[]) = (
   SELECT count(*) FROM tl_checkpoint_items WHERE thread_id = $1 AND node = ANY($16::bytea[])
 )
 ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id)
-DO UPDATE SET checkpoint = EXCLUDED.checkpoint, metadata = EXCLUDED.metadata, run_id = EXCLUDED.run_id
+DO UPDATE SET checkpoint = EXCLUDED.checkpoint, metadata = EXCLUDED.metadata, run_id = EXCLUDED.run_id, record = EXCLUDED.record
 RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId"`;
 
 const WRITES_INSERT = `
@@ -98,17 +101,17 @@ WITH new_items AS (
 ), bases AS (
   SELECT * FROM unnest($26::integer[], $27::text[], $28::bytea[]) AS b(job, thread_id, node)
 )
-INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata)
-SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_id, c.run_id, c.checkpoint::jsonb, c.metadata::jsonb
-FROM unnest($29::integer[], $30::text[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[])
-  AS c(job, thread_id, checkpoint_ns, checkpoint_id, parent_id, run_id, checkpoint, metadata)
+INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata, record)
+SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_id, c.run_id, c.checkpoint::jsonb, c.metadata::jsonb, c.record
+FROM unnest($29::integer[], $30::text[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::bytea[])
+  AS c(job, thread_id, checkpoint_ns, checkpoint_id, parent_id, run_id, checkpoint, metadata, record)
 WHERE NOT EXISTS (
   SELECT 1 FROM bases b
   WHERE b.job = c.job
     AND NOT EXISTS (SELECT 1 FROM tl_checkpoint_items i WHERE i.thread_id = b.thread_id AND i.node = b.node)
 )
 ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id)
-DO UPDATE SET checkpoint = EXCLUDED.checkpoint, metadata = EXCLUDED.metadata, run_id = EXCLUDED.run_id
+DO UPDATE SET checkpoint = EXCLUDED.checkpoint, metadata = EXCLUDED.metadata, run_id = EXCLUDED.run_id, record = EXCLUDED.record
 RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId"`;
 
 /**
@@ -128,7 +131,7 @@ export const SELECT_CHECKPOINTS = `
 WITH RECURSIVE page AS (
   SELECT c.*, row_number() OVER (ORDER BY c.checkpoint_id DESC, c.thread_id DESC, c.checkpoint_ns DESC) AS rn
   FROM (
-    SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, checkpoint, metadata
+    SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, checkpoint, metadata, record
     FROM tl_checkpoints
     WHERE ($1::text IS NULL OR thread_id = $1)
       AND ($2::text IS NULL OR checkpoint_ns = $2)
@@ -178,7 +181,7 @@ WITH RECURSIVE page AS (
   WHERE NOT (c.node = ANY($10::bytea[]))
 )
 SELECT p.thread_id AS "threadId", p.checkpoint_ns AS "checkpointNs", p.checkpoint_id AS "checkpointId",
-       p.parent_checkpoint_id AS "parentCheckpointId", p.checkpoint AS "checkpoint", p.metadata::text AS "metadata",
+       p.parent_checkpoint_id AS "parentCheckpointId", p.checkpoint AS "checkpoint", p.record AS "record", p.metadata::text AS "metadata",
        ba.channels AS "blobChannels", ba.types AS "blobTypes", ba.blobs AS "blobValues",
        wr.task_ids AS "writeTaskIds", wr.channels AS "writeChannels", wr.types AS "writeTypes", wr.blobs AS "writeValues",
        ps.types AS "sendTypes", ps.blobs AS "sendValues",
@@ -238,8 +241,8 @@ export const COPY_THREAD = `
 WITH target AS (
   SELECT EXISTS (SELECT 1 FROM tl_checkpoints WHERE thread_id = $2) AS taken
 ), c AS (
-  INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata)
-  SELECT $2, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata
+  INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata, record)
+  SELECT $2, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata, record
   FROM tl_checkpoints WHERE thread_id = $1 AND NOT (SELECT taken FROM target)
   RETURNING 1
 ), b AS (

@@ -125,6 +125,41 @@ describeBackends("ThreadlineSaver", (db, backend) => {
     expect(await fresh.getTuple({ configurable: { thread_id: "t3" } })).toBeUndefined();
   });
 
+  it("stores values compressed and still reads rows written before compression and packed records", async () => {
+    const saver = await ThreadlineSaver.create(db());
+    const pool = db().pool;
+    const message = new AIMessage({ content: "hello ".repeat(40), id: "m1" });
+    const [itemType, itemBytes] = await saver.serde.dumpsTyped(message);
+    const node = Buffer.alloc(16, 7);
+    const record = { v: 4, ts: "2026-01-01T00:00:00.000Z", versions_seen: { a: { n: 1 } }, channel_versions: { n: 1, gone: 2, messages: 3 } };
+    await pool.query(
+      "INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, checkpoint, metadata) VALUES ('old', '', 'c1', $1::jsonb, $2::jsonb)",
+      [JSON.stringify(record), JSON.stringify({ source: "loop", step: 1, parents: {} })],
+    );
+    await pool.query(
+      `INSERT INTO tl_checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
+       VALUES ('old', '', 'n', '1', 'json', convert_to('5', 'UTF8')), ('old', '', 'gone', '2', 'empty', NULL),
+              ('old', '', 'messages', '3', 'tl:list', $1)`,
+      [node],
+    );
+    await pool.query("INSERT INTO tl_checkpoint_items (thread_id, node, parent, type, blob) VALUES ('old', $1, NULL, $2, $3)", [
+      node, itemType, Buffer.from(itemBytes),
+    ]);
+    const old = await freshSaver(db()).getTuple({ configurable: { thread_id: "old" } });
+    expect(old?.checkpoint).toEqual({ ...record, id: "c1", channel_values: { n: 5, messages: [message] } });
+
+    const checkpoint = { ...emptyCheckpoint(), id: uuid6(-1), channel_values: { messages: [message] }, channel_versions: { messages: 1 } };
+    const meta = { source: "loop" as const, step: 0, parents: {} };
+    const config = await saver.put({ configurable: { thread_id: "new" } }, checkpoint, meta, { messages: 1 });
+    await saver.putWrites(config, [["messages", [message]]], "task");
+    const { rows } = await pool.query("SELECT type, octet_length(blob) AS n FROM tl_checkpoint_items WHERE thread_id = 'new'");
+    expect(rows[0].type).toBe(`~${itemType}`);
+    expect(rows[0].n).toBeLessThan(itemBytes.length / 2);
+    const stored = await freshSaver(db()).getTuple(config);
+    expect(stored?.checkpoint.channel_values).toEqual({ messages: [message] });
+    expect(stored?.pendingWrites).toEqual([["task", "messages", [message]]]);
+  });
+
   it("recovers when items its cache knows about were deleted behind its back", async () => {
     const saver = await ThreadlineSaver.create(db());
     const [a, b, c] = [new AIMessage("a"), new AIMessage("b"), new AIMessage("c")];
