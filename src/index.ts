@@ -1,0 +1,26 @@
+/**
+ * Threadline's public entry: the runtime and its database layer, the agent's
+ * parts to compose into your own graphs, memory, context assembly and the
+ * checkpointer. Each area is also importable on its own (see package.json
+ * `exports`).
+ *
+ * @example
+ * import { openDatabase, createCheckpointer, createAgentGraph } from "threadline";
+ * const db = await openDatabase({ dataDir: ".threadline/data" });
+ * const graph = createAgentGraph({ context: { strategy: "hybrid" } }).compile({ checkpointer: await createCheckpointer(db) });
+ */
+export * from "./errors.js";
+export { openDatabase, DEFAULT_DATA_DIR, type DatabaseOptions } from "./db/open.js";
+export { withTransaction, type Database } from "./db/database.js";
+export { migrate, type Migration, type MigrationSet } from "./db/migrate.js";
+export { createCheckpointer } from "./runtime/checkpointer.js";
+export { databaseOf, chatModelOf, embeddingsOf, type ThreadlineContext } from "./runtime/context.js";
+export { loadProject, type GraphModule, type LoadedGraph, type Project } from "./runtime/project.js";
+export { Runtime, type RunAction, type RunOptions, type RunOutcome, type RuntimeOptions, type ThreadView } from "./runtime/runtime.js";
+export { toPlain, type PlainMessage } from "./runtime/plain.js";
+export * from "./agent/index.js";
+export { createMemory, MemoryService, type MemoryOptions } from "./memory/index.js";
+export { createMemoryTools, MEMORY_TOOL_NAMES } from "../tools/index.js";
+export { assembleContext, createTokenCounter, parseContextOptions, summariseSafely, DEFAULT_CONTEXT_OPTIONS } from "./context/index.js";
+export { createChatModel, readModelEnvironment, DEFAULT_MODEL } from "./models/index.js";
+export { ThreadlineSaver, CorruptCheckpointError } from "../checkpoints/index.js";
