@@ -27,3 +27,25 @@ export async function count(db: Database, table: string, threadId?: string): Pro
   const { rows } = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}${where}`, threadId === undefined ? [] : [threadId]);
   return rows[0]!.n;
 }
+
+/**
+ * Counts the statements sent through `db.pool.query` until `restore()` is
+ * called (every saver statement goes through it).
+ */
+export function countStatements(db: Pick<Database, "pool">): { readonly count: number; restore(): void } {
+  const pool = db.pool;
+  const original = pool.query.bind(pool);
+  let count = 0;
+  pool.query = ((...args: Parameters<typeof pool.query>) => {
+    count++;
+    return (original as (...a: unknown[]) => unknown)(...args);
+  }) as typeof pool.query;
+  return {
+    get count() {
+      return count;
+    },
+    restore: () => {
+      pool.query = original as typeof pool.query;
+    },
+  };
+}

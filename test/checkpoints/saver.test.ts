@@ -3,7 +3,7 @@ import { emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
 import { CorruptCheckpointError, ThreadlineSaver } from "../../checkpoints/index.js";
 import { describeBackends } from "../helpers/db.js";
-import { buildGraph, count, freshSaver, runTo } from "./helpers.js";
+import { buildGraph, count, countStatements, freshSaver, runTo } from "./helpers.js";
 
 describeBackends("ThreadlineSaver", (db, backend) => {
   it("round-trips a graph's messages, also through a saver with cold caches", async () => {
@@ -67,21 +67,15 @@ describeBackends("ThreadlineSaver", (db, backend) => {
 
   it("uses one statement per put() and per putWrites()", async () => {
     const saver = await ThreadlineSaver.create(db());
-    const pool = db().pool;
-    const original = pool.query.bind(pool);
-    let calls = 0;
-    pool.query = ((...args: Parameters<typeof pool.query>) => {
-      calls++;
-      return (original as (...a: unknown[]) => unknown)(...args);
-    }) as typeof pool.query;
+    const statements = countStatements(db());
     try {
       const checkpoint = { ...emptyCheckpoint(), channel_values: { messages: [new AIMessage("a"), new AIMessage("b")], n: 1 }, channel_versions: { messages: 1, n: 1 } };
       const config = await saver.put({ configurable: { thread_id: "t1" } }, checkpoint, { source: "loop", step: 0, parents: {} }, { messages: 1, n: 1 });
-      expect(calls).toBe(1);
+      expect(statements.count).toBe(1);
       await saver.putWrites(config, [["messages", [new AIMessage("c")]], ["n", 2], ["__error__", "x"]], "task");
-      expect(calls).toBe(2);
+      expect(statements.count).toBe(2);
     } finally {
-      pool.query = original as typeof pool.query;
+      statements.restore();
     }
   });
 
@@ -91,13 +85,7 @@ describeBackends("ThreadlineSaver", (db, backend) => {
     const meta = { source: "loop" as const, step: 0, parents: {} };
     const cp = (n: number) => ({ ...emptyCheckpoint(), id: uuid6(-1), channel_values: { n }, channel_versions: { n: 1 } });
     const base = await saver.put({ configurable: { thread_id: "t0" } }, cp(0), meta, { n: 1 });
-    const pool = db().pool;
-    const original = pool.query.bind(pool);
-    let calls = 0;
-    pool.query = ((...args: Parameters<typeof pool.query>) => {
-      calls++;
-      return (original as (...a: unknown[]) => unknown)(...args);
-    }) as typeof pool.query;
+    const statements = countStatements(db());
     try {
       // The first call takes the slot; the next two wait and share a statement.
       await Promise.all([
@@ -105,7 +93,7 @@ describeBackends("ThreadlineSaver", (db, backend) => {
         saver.put({ configurable: { thread_id: "t2" } }, cp(2), meta, { n: 1 }),
         saver.putWrites(base, [["n", 5]], "task"),
       ]);
-      expect(calls).toBe(2);
+      expect(statements.count).toBe(2);
       // PGlite's node-postgres adapter loses its connection after any failed
       // statement, so the failure half runs on a real server only.
       if (backend === "pglite") return;
@@ -116,7 +104,7 @@ describeBackends("ThreadlineSaver", (db, backend) => {
       ]);
       expect(results.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
     } finally {
-      pool.query = original as typeof pool.query;
+      statements.restore();
     }
     const fresh = freshSaver(db());
     expect((await fresh.getTuple({ configurable: { thread_id: "t2" } }))?.checkpoint.channel_values).toEqual({ n: 2 });
