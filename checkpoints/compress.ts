@@ -1,19 +1,20 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 
 /**
- * Stored values (list items, channel blobs, pending writes) are mostly small
- * serialised LangChain objects: a few hundred bytes each, far below the ~2 KB
- * at which Postgres would compress a row itself. Deflate with a preset
- * dictionary of the serialisation's boilerplate shrinks such a message to
- * about a third. A compressed value's type carries PACKED_PREFIX, so rows
- * written before compression (or not worth compressing) read back unchanged.
+ * Values in the pending-writes table (writes that did not travel with the
+ * next checkpoint) are mostly small serialised LangChain objects: a few
+ * hundred bytes each, far below the ~2 KB at which Postgres would compress a
+ * row itself. Deflate with a preset dictionary of the serialisation's
+ * boilerplate shrinks such a message to about a third. A compressed value's
+ * type carries PACKED_PREFIX, so values not worth compressing read back
+ * unchanged.
  *
  * The dictionary is part of the storage format: stored values depend on it,
  * so it must never change. A different dictionary needs a new prefix.
  */
 export const PACKED_PREFIX = "~";
 
-const DICTIONARY = Buffer.from(
+export const DICTIONARY = Buffer.from(
   [
     '"usage_metadata":{"input_tokens":0,"output_tokens":0,"total_tokens":0}',
     '"tool_call_chunks":[],"tool_call_id":"","status":"success","artifact":null',
@@ -26,13 +27,23 @@ const DICTIONARY = Buffer.from(
   ].join(""),
 );
 
-// The checkpoint record minus its channel values and versions, as LangGraph
-// writes it: the keys of versions_seen repeat LangGraph's channel names.
-const RECORD_DICTIONARY = Buffer.from(
-  '"__input__":{},"__start__":{"__start__":1},"__pregel_tasks":1,"branch:to:","__root__":' +
-    '"updated_channels":["messages","branch:to:"],' +
-    '{"ts":"2026-01-01T00:00:00.000Z","versions_seen":{"__input__":{},"__start__":{"__start__":',
-);
+/**
+ * Preset dictionary of checkpoint bodies (checkpoints/body.ts): what a
+ * record, its metadata and a step's writes repeat, then the message
+ * boilerplate, last because it is matched most often (deflate reaches the
+ * end of a dictionary cheapest). Part of the storage format: never change
+ * it; a new dictionary needs a new body format number.
+ */
+export const BODY_DICTIONARY = Buffer.concat([
+  Buffer.from(
+    '{"v":4,"ts":"2026-01-01T00:00:00.000Z","channel_versions":{"__start__":2,"messages":' +
+      '"branch:to:","__pregel_tasks":"versions_seen":{"__input__":{},"__start__":{"__start__":1},' +
+      '{"source":"loop","step":,"parents":{}}jsonmessages~__pregel_pull, ~__pregel_push, ' +
+      '{"lc":1,"type":"constructor","id":["langchain_core","messages","ToolMessage"],"kwargs":{"content":"","tool_call_id":"call_' +
+      '"tool_calls":[{"id":"call_","name":"","args":{}}],"usage_metadata":{"input_tokens":,"output_tokens":,"total_tokens":}',
+  ),
+  DICTIONARY,
+]);
 
 /** Below this, deflate's framing costs more than it can save. */
 const MIN_PACK_BYTES = 48;
@@ -53,13 +64,4 @@ export function packValue(type: string, bytes: Buffer): [string, Buffer] {
 export function unpackValue(type: string, blob: Uint8Array | string): [string, Uint8Array | string] {
   if (!type.startsWith(PACKED_PREFIX) || typeof blob === "string") return [type, blob];
   return [type.slice(PACKED_PREFIX.length), inflateRawSync(blob, { dictionary: DICTIONARY })];
-}
-
-/** A checkpoint's record (whatever is not queried in SQL) as stored: deflated JSON. */
-export function packRecord(record: object): Buffer {
-  return deflateRawSync(Buffer.from(JSON.stringify(record)), { dictionary: RECORD_DICTIONARY, windowBits: 12, memLevel: 4 });
-}
-
-export function unpackRecord(packed: Uint8Array): unknown {
-  return JSON.parse(inflateRawSync(packed, { dictionary: RECORD_DICTIONARY }).toString("utf8"));
 }

@@ -1,126 +1,112 @@
-import { createHash } from "node:crypto";
-import type { ChannelVersions, SerializerProtocol } from "@langchain/langgraph-checkpoint";
-import { packValue } from "./compress.js";
-import type { CachedList, ListCache } from "./list-cache.js";
-import { LIST_TYPE } from "./sql.js";
+import type { ChannelVersions, Checkpoint, CheckpointMetadata, SerializerProtocol } from "@langchain/langgraph-checkpoint";
+import { type ChannelEntry, type StoredWrite, type TypedBytes, encodeBody } from "./body.js";
+import type { CheckpointLocation } from "./errors.js";
+import { serialiseAll } from "./serde.js";
+import type { ChannelState, State } from "./state.js";
 import { versionKey } from "./versions.js";
 
-/** Column arrays of channel blob rows, as PUT_CHECKPOINT takes them. */
-export interface BlobRows {
-  channels: string[];
-  versions: string[];
-  types: string[];
-  values: (Buffer | null)[];
+/** Row flag: the row holds every channel value itself; reading stops here. */
+export const FULL = 1;
+/** Row flag: the body carries pending writes made against the parent. */
+export const CARRIES_WRITES = 2;
+
+/** A checkpoint row ready to store. */
+export interface EncodedRow {
+  flags: number;
+  body: Buffer;
+  /** The checkpoint's resolved state, for the cache once the row is stored. */
+  state: State;
+  /** What the body stores per channel. */
+  entries: [string, ChannelEntry][];
 }
 
-/** Column arrays of list item rows, as PUT_CHECKPOINT takes them. */
-export interface ItemRows {
-  nodes: Buffer[];
-  parents: (Buffer | null)[];
-  types: string[];
-  values: Buffer[];
+/** How a checkpoint relates to what is stored. */
+export type Base =
+  /** First checkpoint of a chain: only the channels in newVersions are stored. */
+  | { kind: "root" }
+  /** The parent's resolved state: store what changed since. */
+  | { kind: "parent"; state: State }
+  /** The parent is named but not stored: store every value whole. */
+  | { kind: "orphan" };
+
+export interface PutInput {
+  location: CheckpointLocation;
+  checkpoint: Checkpoint;
+  metadata: CheckpointMetadata;
+  newVersions: ChannelVersions;
+  base: Base;
+  /** Pending writes of the parent travelling with this row. */
+  writes: StoredWrite[];
 }
 
-export interface EncodedChannels {
-  blobs: BlobRows;
-  items: ItemRows;
-  /** Stored nodes the new items build on; the put checks they still exist. */
-  bases: Buffer[];
-  /** Lists to record in the cache (by channel) once the put has succeeded. */
-  lists: [string, CachedList][];
+/** Serialises a value: its serialiser type and bytes. */
+export async function dumps(serde: SerializerProtocol, value: unknown): Promise<TypedBytes> {
+  const [type, data] = await serde.dumpsTyped(value);
+  return { type, data };
 }
 
-/** Values stored item by item: non-empty plain arrays. Anything else is one blob. */
+/** Values stored as lists (item by item, shared with the parent): non-empty plain arrays. */
 export function isListValue(value: unknown): value is unknown[] {
   return Array.isArray(value) && value.length > 0 && Object.getPrototypeOf(value) === Array.prototype;
 }
 
-/** Node id of an item: a digest of its parent's id and its serialised form. */
-export function nodeId(parent: Buffer | null, type: string, blob: Uint8Array): Buffer {
-  const hash = createHash("sha256");
-  hash.update(parent ?? Buffer.alloc(0));
-  hash.update(`\u0000${type}\u0000`);
-  hash.update(blob);
-  return hash.digest().subarray(0, 16);
-}
-
-export function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-/** Serialises a value: its serialiser type and bytes, before any compression. */
-export async function dumps(serde: SerializerProtocol, value: unknown): Promise<[string, Buffer]> {
-  const [type, bytes] = await serde.dumpsTyped(value);
-  return [type, toBuffer(bytes)];
-}
-
 /**
- * Serialises the channels named in `newVersions`. List values become item
- * rows chained from the longest prefix the cache knows to be stored, so an
- * append of one message costs one item row however long the list is.
+ * Encodes one checkpoint as a row. Against a known parent, only channels in
+ * newVersions are stored, and a list only as the items after the prefix it
+ * shares (by identity) with the parent's list: an appended message costs one
+ * serialised message, however long the history. With a serialiser that can
+ * work synchronously, no promise is involved, so a put reaches the wire
+ * without yielding to the graph's other work first.
  */
-export async function encodeChannels(
-  serde: SerializerProtocol,
-  cache: ListCache | undefined,
-  threadId: string,
-  checkpointNs: string,
-  values: Record<string, unknown>,
-  newVersions: ChannelVersions,
-): Promise<EncodedChannels> {
-  const out: EncodedChannels = {
-    blobs: { channels: [], versions: [], types: [], values: [] },
-    items: { nodes: [], parents: [], types: [], values: [] },
-    bases: [],
-    lists: [],
+export function encodeCheckpoint(serde: SerializerProtocol, input: PutInput): EncodedRow | Promise<EncodedRow> {
+  const { checkpoint, base, location } = input;
+  const { id: _id, channel_values: values, ...record } = checkpoint;
+  const state = new Map<string, ChannelState>(base.kind === "parent" ? base.state : []);
+  const versions = base.kind === "orphan" ? checkpoint.channel_versions : input.newVersions;
+  const plans = Object.keys(versions).map((channel) =>
+    planChannel(channel, versionKey(versions[channel]!), values, state.get(channel)),
+  );
+  const finish = ([metadata, ...serialised]: TypedBytes[]): EncodedRow => {
+    const channels: [string, ChannelEntry][] = [];
+    let next = 0;
+    for (const plan of plans) {
+      const typed = serialised.slice(next, (next += plan.serialise.length));
+      const { channel, version } = plan;
+      if (plan.kind === "empty") {
+        channels.push([channel, { kind: "empty", version }]);
+        state.set(channel, { kind: "empty", version });
+      } else if (plan.kind === "value") {
+        channels.push([channel, { kind: "value", version, value: typed[0]! }]);
+        state.set(channel, { kind: "value", version, value: typed[0]!, where: { ...location, part: `channel "${channel}"` } });
+      } else {
+        channels.push([channel, { kind: "list", version, keep: plan.keep, items: typed }]);
+        state.set(channel, { kind: "list", version, items: plan.items });
+      }
+    }
+    const body = encodeBody({ record: Buffer.from(JSON.stringify(record)), metadata: metadata!, channels, writes: input.writes });
+    const flags = (base.kind === "parent" ? 0 : FULL) | (input.writes.length > 0 ? CARRIES_WRITES : 0);
+    return { flags, body, state, entries: channels };
   };
-  const seenNodes = new Set<string>();
-  const seenBases = new Set<string>();
-  for (const [channel, version] of Object.entries(newVersions)) {
-    // A version without a value gets no row: reads treat a version with no
-    // row as an empty channel, which is what it is.
-    if (!(channel in values)) continue;
-    out.blobs.channels.push(channel);
-    out.blobs.versions.push(versionKey(version));
-    const value = values[channel];
-    if (!isListValue(value)) {
-      const [type, bytes] = packValue(...(await dumps(serde, value)));
-      out.blobs.types.push(type);
-      out.blobs.values.push(bytes);
-      continue;
-    }
-    const cached = cache?.get(threadId, checkpointNs, channel);
-    let shared = 0;
-    if (cached) {
-      const limit = Math.min(cached.items.length, cached.nodes.length, value.length);
-      while (shared < limit && cached.items[shared] === value[shared]) shared++;
-    }
-    const nodes = cached ? cached.nodes.slice(0, shared) : [];
-    let parent = nodes.length > 0 ? nodes[nodes.length - 1]! : null;
-    if (parent) {
-      const id = parent.toString("latin1");
-      if (!seenBases.has(id)) {
-        seenBases.add(id);
-        out.bases.push(parent);
-      }
-    }
-    for (let i = shared; i < value.length; i++) {
-      const [type, bytes] = await dumps(serde, value[i]);
-      const node = nodeId(parent, type, bytes);
-      const id = node.toString("latin1");
-      if (!seenNodes.has(id)) {
-        seenNodes.add(id);
-        const [storedType, stored] = packValue(type, bytes);
-        out.items.nodes.push(node);
-        out.items.parents.push(parent);
-        out.items.types.push(storedType);
-        out.items.values.push(stored);
-      }
-      nodes.push(node);
-      parent = node;
-    }
-    out.blobs.types.push(LIST_TYPE);
-    out.blobs.values.push(parent);
-    out.lists.push([channel, { items: value.slice(), nodes }]);
+  const serialised = serialiseAll(serde, [input.metadata, ...plans.flatMap((plan) => plan.serialise)]);
+  return serialised instanceof Promise ? serialised.then(finish) : finish(serialised);
+}
+
+type Plan = { channel: string; version: string; serialise: unknown[] } & (
+  | { kind: "empty" }
+  | { kind: "value" }
+  | { kind: "list"; keep: number; items: unknown[] }
+);
+
+/** What storing one channel takes: which values to serialise, and for a list how much of the parent's it keeps. */
+function planChannel(channel: string, version: string, values: Record<string, unknown>, previous: ChannelState | undefined): Plan {
+  if (!(channel in values)) return { channel, version, serialise: [], kind: "empty" };
+  const value = values[channel];
+  if (!isListValue(value)) return { channel, version, serialise: [value], kind: "value" };
+  let keep = 0;
+  if (previous?.kind === "list") {
+    const limit = Math.min(previous.items.length, value.length);
+    while (keep < limit && previous.items[keep] === value[keep]) keep++;
   }
-  return out;
+  // A copy: the graph may keep mutating its own array after the put.
+  return { channel, version, serialise: value.slice(keep), kind: "list", keep, items: value.slice() };
 }

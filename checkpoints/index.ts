@@ -1,7 +1,7 @@
 export { ThreadlineSaver, type ThreadlineSaverOptions } from "./saver.js";
 export { CorruptCheckpointError, type CheckpointLocation } from "./errors.js";
 export { checkpointMigrations } from "./migrations.js";
-export { copyThread, deleteRun, deleteThreads, pruneThread, type CopyResult, type DeleteResult } from "./lifecycle.js";
+export { copyThread, deleteRun, deleteThreads, pruneThread, type DeleteResult } from "./lifecycle.js";
 export {
   clearThreadTtl,
   getThreadTtl,

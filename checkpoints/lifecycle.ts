@@ -1,18 +1,19 @@
-import type pg from "pg";
+import type { SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import { type Database, withTransaction } from "../src/db/database.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../src/errors.js";
-import { COPY_THREAD, DELETE_RUN, DELETE_THREADS, GC_BLOBS, GC_ITEMS, PRUNE_CHECKPOINTS } from "./sql.js";
+import { encodeCheckpoint } from "./encode.js";
+import { rowKey } from "./keys.js";
+import { readPage } from "./read.js";
+import { COPY_THREAD, DELETE_CHECKPOINTS, DELETE_THREADS, PRUNE_PLAN, REWRITE_CHECKPOINT, RUN_PLAN } from "./sql.js";
+import { nextChannelVersion } from "./versions.js";
 
-/** Rows removed by a lifecycle operation. */
+/** Rows removed (or copied) by a lifecycle operation. */
 export interface DeleteResult {
   checkpoints: number;
   writes: number;
-  blobs: number;
-  items: number;
+  /** Kept checkpoints rewritten whole because their ancestors went. */
+  rewritten?: number;
 }
-
-/** Rows written by copyThread. */
-export type CopyResult = DeleteResult;
 
 type Db = Pick<Database, "pool">;
 
@@ -28,15 +29,15 @@ export async function deleteThreads(db: Db, threadIds: readonly string[]): Promi
 }
 
 /**
- * Copies thread `from` to the new thread `to` (checkpoints, writes, stored
- * items and TTL), in one statement. Refuses a target that has checkpoints.
+ * Copies thread `from` to the new thread `to` (checkpoints, writes and TTL)
+ * in one statement. Refuses a target that has checkpoints.
  *
  * @example
  * await copyThread(db, "t1", "t1-copy");
  */
-export async function copyThread(db: Db, from: string, to: string): Promise<CopyResult> {
+export async function copyThread(db: Db, from: string, to: string): Promise<DeleteResult> {
   if (!from || !to || from === to) throw new InvalidInputError("copyThread needs two different thread ids");
-  const { rows } = await db.pool.query<CopyResult & { targetExists: boolean }>(COPY_THREAD, [from, to]);
+  const { rows } = await db.pool.query<DeleteResult & { targetExists: boolean }>(COPY_THREAD, [from, to]);
   const { targetExists, ...copied } = rows[0]!;
   if (targetExists) throw new ConflictError(`thread ${to} already has checkpoints`);
   if (copied.checkpoints === 0) throw new NotFoundError(`thread ${from} has no checkpoints`);
@@ -45,20 +46,17 @@ export async function copyThread(db: Db, from: string, to: string): Promise<Copy
 
 /**
  * Keeps the newest `keepLatest` checkpoints of each namespace of a thread and
- * deletes the older ones with their writes, then the blobs and list items
- * only they used.
+ * deletes the older ones with their writes. A kept checkpoint whose parent
+ * goes is rewritten whole first, since it only stored changes.
  *
  * @example
- * await pruneThread(db, "t1", 10);
+ * await pruneThread(db, serde, "t1", 10);
  */
-export async function pruneThread(db: Db, threadId: string, keepLatest: number): Promise<DeleteResult> {
+export async function pruneThread(db: Db, serde: SerializerProtocol, threadId: string, keepLatest: number): Promise<DeleteResult> {
   if (!Number.isInteger(keepLatest) || keepLatest < 1) {
     throw new InvalidInputError(`keepLatest must be a positive integer, got ${keepLatest}`);
   }
-  return withTransaction(db, async (client) => {
-    const { rows } = await client.query<{ checkpoints: number; writes: number }>(PRUNE_CHECKPOINTS, [threadId, keepLatest]);
-    return { ...rows[0]!, ...(await collectGarbage(client, threadId)) };
-  });
+  return removeCheckpoints(db, serde, threadId, PRUNE_PLAN, [threadId, keepLatest], null);
 }
 
 /**
@@ -67,21 +65,61 @@ export async function pruneThread(db: Db, threadId: string, keepLatest: number):
  * back where it was before the run.
  *
  * @example
- * await deleteRun(db, "t1", "run-42");
+ * await deleteRun(db, serde, "t1", "run-42");
  */
-export async function deleteRun(db: Db, threadId: string, runId: string): Promise<DeleteResult> {
+export async function deleteRun(db: Db, serde: SerializerProtocol, threadId: string, runId: string): Promise<DeleteResult> {
   if (!runId) throw new InvalidInputError("deleteRun needs a run id");
-  return withTransaction(db, async (client) => {
-    const { rows } = await client.query<{ checkpoints: number; writes: number }>(DELETE_RUN, [threadId, runId]);
-    return { ...rows[0]!, ...(await collectGarbage(client, threadId)) };
-  });
+  return removeCheckpoints(db, serde, threadId, RUN_PLAN, [threadId, runId], runId);
 }
 
-// Blobs and items are shared between checkpoints, so they can only go once
-// no remaining checkpoint reaches them; each statement must see the previous
-// one's deletions, hence separate statements in the caller's transaction.
-async function collectGarbage(client: pg.PoolClient, threadId: string) {
-  const blobs = (await client.query<{ blobs: number }>(GC_BLOBS, [threadId])).rows[0]!.blobs;
-  const items = (await client.query<{ items: number }>(GC_ITEMS, [threadId])).rows[0]!.items;
-  return { blobs, items };
+interface PlanRow {
+  checkpointNs: string;
+  checkpointId: string;
+  doomed: boolean;
+  boundary: boolean;
+}
+
+/**
+ * Rewrites the boundary checkpoints whole (their state read before anything
+ * changes), then deletes the doomed ones and their writes, in one
+ * transaction. Assumes no graph runs on the thread meanwhile.
+ */
+async function removeCheckpoints(
+  db: Db,
+  serde: SerializerProtocol,
+  threadId: string,
+  plan: string,
+  params: unknown[],
+  runId: string | null,
+): Promise<DeleteResult> {
+  const { rows } = await db.pool.query<PlanRow>(plan, params);
+  const doomed = rows.filter((r) => r.doomed);
+  const rewrites: [string, string, number, Buffer][] = [];
+  for (const row of rows.filter((r) => r.boundary)) {
+    const page = readPage(db, serde, new Map(), () => nextChannelVersion(undefined));
+    const query = { threadId, checkpointNs: row.checkpointNs, checkpointId: row.checkpointId, before: null };
+    const [key] = await page.next(query, 1);
+    if (key !== rowKey(threadId, row.checkpointNs, row.checkpointId)) continue;
+    const tuple = await page.store.tuple(key);
+    const location = { threadId, checkpointNs: row.checkpointNs, checkpointId: row.checkpointId };
+    const whole = await encodeCheckpoint(serde, {
+      location,
+      checkpoint: tuple.checkpoint,
+      metadata: tuple.metadata!,
+      newVersions: tuple.checkpoint.channel_versions,
+      base: { kind: "orphan" },
+      // Writes it carried were made against its parent, which goes.
+      writes: [],
+    });
+    rewrites.push([row.checkpointNs, row.checkpointId, whole.flags, whole.body]);
+  }
+  return withTransaction(db, async (client) => {
+    for (const [checkpointNs, checkpointId, flags, body] of rewrites) {
+      await client.query(REWRITE_CHECKPOINT, [threadId, checkpointNs, checkpointId, flags, body]);
+    }
+    const { rows: counts } = await client.query<DeleteResult>(DELETE_CHECKPOINTS, [
+      threadId, doomed.map((r) => r.checkpointNs), doomed.map((r) => r.checkpointId), runId,
+    ]);
+    return { ...counts[0]!, rewritten: rewrites.length };
+  });
 }

@@ -82,5 +82,38 @@ export const checkpointMigrations: MigrationSet = {
       name: "packed checkpoint record",
       up: ["ALTER TABLE tl_checkpoints ADD COLUMN record bytea"],
     },
+    {
+      // One row per checkpoint: its changes since its parent (new list
+      // items, changed values) and the pending writes that produced it, in
+      // one compressed body. The previous tables stay, renamed, until
+      // ThreadlineSaver.create() has converted what they hold (checkpoints/
+      // legacy/convert.ts); an empty install drops them here.
+      name: "one row per checkpoint",
+      up: [
+        "ALTER TABLE tl_checkpoints RENAME TO tl_legacy_checkpoints",
+        "ALTER TABLE tl_legacy_checkpoints RENAME CONSTRAINT tl_checkpoints_pkey TO tl_legacy_checkpoints_pkey",
+        "ALTER TABLE tl_checkpoint_blobs RENAME TO tl_legacy_checkpoint_blobs",
+        "ALTER TABLE tl_legacy_checkpoint_blobs RENAME CONSTRAINT tl_checkpoint_blobs_pkey TO tl_legacy_checkpoint_blobs_pkey",
+        "ALTER TABLE tl_checkpoint_items RENAME TO tl_legacy_checkpoint_items",
+        "ALTER TABLE tl_legacy_checkpoint_items RENAME CONSTRAINT tl_checkpoint_items_pkey TO tl_legacy_checkpoint_items_pkey",
+        `CREATE TABLE tl_checkpoints (
+          thread_id            text     NOT NULL,
+          checkpoint_ns        text     NOT NULL,
+          checkpoint_id        text     NOT NULL,
+          parent_checkpoint_id text,
+          run_id               text,
+          flags                smallint NOT NULL,
+          body                 bytea    NOT NULL,
+          PRIMARY KEY (thread_id, checkpoint_ns, checkpoint_id)
+        )`,
+        // Bodies are deflated already: a large one goes out of line as is.
+        "ALTER TABLE tl_checkpoints ALTER COLUMN body SET STORAGE EXTERNAL",
+        `DO $$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM tl_legacy_checkpoints) THEN
+            DROP TABLE tl_legacy_checkpoints, tl_legacy_checkpoint_blobs, tl_legacy_checkpoint_items;
+          END IF;
+        END $$`,
+      ],
+    },
   ],
 };

@@ -14,14 +14,21 @@ import {
 import type { Database } from "../src/db/database.js";
 import { migrate } from "../src/db/migrate.js";
 import { InvalidInputError } from "../src/errors.js";
-import { type CheckpointRow, ItemIndex, decodeRow } from "./decode.js";
-import { packRecord, packValue } from "./compress.js";
-import { dumps, encodeChannels, toBuffer } from "./encode.js";
-import { type CopyResult, type DeleteResult, copyThread, deleteRun, deleteThreads, pruneThread } from "./lifecycle.js";
-import { BoundedMap, type KnownNodes, ListCache } from "./list-cache.js";
-import { checkpointMigrations } from "./migrations.js";
 import { WriteBatcher } from "./batch.js";
-import { SELECT_CHECKPOINTS } from "./sql.js";
+import { WriterConnections } from "./connections.js";
+import type { StoredWrite } from "./body.js";
+import { packValue } from "./compress.js";
+import { type Base, type EncodedRow, encodeCheckpoint } from "./encode.js";
+import { type HeldWrites, WriteHolder, mergeWrites } from "./held.js";
+import { convertLegacyTables } from "./legacy/convert.js";
+import { type DeleteResult, copyThread, deleteRun, deleteThreads, pruneThread } from "./lifecycle.js";
+import { matchesFilter } from "./filter.js";
+import { checkpointMigrations } from "./migrations.js";
+import { readPage } from "./read.js";
+import { ThreadlineSerializer, serialiseAll } from "./serde.js";
+import { ItemCache, StateCache, type State, itemKey } from "./state.js";
+import { rowKey } from "./keys.js";
+import { FLUSH } from "./sql.js";
 import { type SweepOptions, type SweepResult, type ThreadTtl, type TtlPolicy, clearThreadTtl, getThreadTtl, setThreadTtl, sweepExpired } from "./ttl.js";
 import { nextChannelVersion } from "./versions.js";
 
@@ -31,10 +38,28 @@ export interface ThreadlineSaverOptions {
   defaultTtl?: TtlPolicy;
   /** Checkpoints fetched per query by list(). Default 100. */
   pageSize?: number;
-  /** Channels whose stored list items are remembered. Default 2000. */
-  listCacheSize?: number;
-  /** Deserialised list items kept for later reads. Default 20000. */
+  /** Threads whose latest states are kept in memory. Default 1000. */
+  cachedThreads?: number;
+  /** Deserialised list items (messages) kept for later reads. Default 20000. */
   itemCacheSize?: number;
+  /**
+   * Wait for each checkpoint to reach disk before put() returns. Default
+   * false on Postgres: each put commits with `synchronous_commit = off`, so
+   * it is committed (visible to every worker, kept if this process dies)
+   * and the server writes it to disk a moment later. Only a crash of the
+   * database server itself can lose those last few hundred milliseconds of
+   * steps, and LangGraph then resumes from the checkpoint before, as after
+   * any crash mid-step. `flush()` makes everything committed so far
+   * durable; the runtime calls it when a run ends, so a finished run is
+   * always on disk. Always true on PGlite, which lives in this process: its
+   * unflushed commits would die with it.
+   */
+  synchronousCommit?: boolean;
+  /**
+   * How long putWrites() waits for the checkpoint that follows its writes,
+   * to share its statement. Default 5 ms; 0 sends writes at once.
+   */
+  holdWritesMs?: number;
   /**
    * Prepare the write statements once per connection instead of planning
    * them on every call. Default: on for Postgres; off for PGlite, whose one
@@ -49,92 +74,97 @@ export interface ThreadlineSaverOptions {
 }
 
 /**
- * The runtime's LangGraph checkpointer, on Postgres or PGlite. One round trip
- * per put() and per putWrites() (calls that queue behind busy write slots
- * share one statement); list values (message histories) are stored
- * one item at a time and shared between checkpoints, so a thread's storage
- * grows with its messages, not with messages × steps; a checkpoint, or a page
- * of history, is read back in one statement.
+ * The runtime's LangGraph checkpointer, on Postgres or PGlite. Each
+ * checkpoint is one row holding only what changed since its parent (a new
+ * message, not the whole history again) plus the pending writes that
+ * produced it, so a step costs one statement and a thread's storage grows
+ * with its messages, not with messages × steps. A checkpoint, or a page of
+ * history, is rebuilt from one query that walks the parent chain.
  *
  * @example
  * const saver = await ThreadlineSaver.create(db);
  * const graph = builder.compile({ checkpointer: saver });
- * await graph.invoke(input, { configurable: { thread_id: "t1" } });
+ * await graph.invoke(input, { configurable: { thread_id: "t1" }, durability: "sync" });
+ * await saver.flush();
  * await saver.prune("t1", { keepLatest: 20 });
  */
 export class ThreadlineSaver extends BaseCheckpointSaver {
-  private readonly cache: ListCache;
+  private readonly cache: StateCache;
   private readonly pageSize: number;
-  private readonly defaultTtl: TtlPolicy | undefined;
-  private readonly decoded: BoundedMap<string, Promise<unknown>>;
   private readonly prepared: boolean;
   private readonly batcher: WriteBatcher;
+  private readonly holder: WriteHolder;
+  private readonly writers: WriterConnections;
+  private readonly items: ItemCache;
 
   constructor(
     readonly db: Pick<Database, "pool">,
     options: ThreadlineSaverOptions = {},
   ) {
-    super(options.serde);
-    this.cache = new ListCache(options.listCacheSize);
+    super(options.serde ?? new ThreadlineSerializer());
+    this.cache = new StateCache(options.cachedThreads);
+    this.items = new ItemCache(options.itemCacheSize);
     this.pageSize = Math.max(1, Math.floor(options.pageSize ?? 100));
-    this.defaultTtl = options.defaultTtl;
-    this.decoded = new BoundedMap(options.itemCacheSize ?? 20_000);
     this.prepared = options.preparedStatements ?? false;
-    this.batcher = new WriteBatcher((text, values) => this.write(text, values), this.defaultTtl, options.maxConcurrentWrites ?? 1);
+    this.writers = new WriterConnections(db.pool);
+    this.batcher = new WriteBatcher((text, values) => this.write(text, values), {
+      commit: options.synchronousCommit === true ? null : "off",
+      defaultTtl: options.defaultTtl,
+      maxInFlight: options.maxConcurrentWrites ?? 1,
+    });
+    this.holder = new WriteHolder(options.holdWritesMs ?? 5, (held) => this.storeWrites(held));
   }
 
   /** Brings the tables up to date (under the migration lock) and returns a saver. */
   static async create(db: Database, options: ThreadlineSaverOptions = {}): Promise<ThreadlineSaver> {
     await migrate(db, [checkpointMigrations]);
     const postgres = db.kind === "postgres";
-    return new ThreadlineSaver(db, { preparedStatements: postgres, maxConcurrentWrites: postgres ? 4 : 1, ...options });
+    const saver = new ThreadlineSaver(db, {
+      preparedStatements: postgres,
+      maxConcurrentWrites: postgres ? 4 : 1,
+      ...options,
+      synchronousCommit: postgres ? options.synchronousCommit : true,
+    });
+    await convertLegacyTables(db, saver.serde);
+    return saver;
   }
 
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const { thread_id: threadId, checkpoint_ns: checkpointNs = "", checkpoint_id: checkpointId } = config.configurable ?? {};
     if (!threadId) return undefined;
-    const known = this.cache.known(threadId);
-    const { rows } = await this.db.pool.query<CheckpointRow>(SELECT_CHECKPOINTS, [
-      threadId, checkpointNs, checkpointId ?? null, null, null, null, null, null, 1, knownNodes(known),
-    ]);
-    const row = rows[0];
-    if (!row) return undefined;
-    const items = new ItemIndex(this.serde, this.decoded);
-    items.addRows(row);
-    const { tuple, lists } = await decodeRow(this.serde, row, items, () => this.getNextVersion(undefined), known);
-    for (const [channel, list] of lists) {
-      this.cache.set(row.threadId, row.checkpointNs, channel, { items: list.items.slice(), nodes: list.nodes });
-    }
+    const found = await this.readOne(threadId, checkpointNs, checkpointId);
+    if (!found) return undefined;
+    const tuple = await found.store.tuple(found.key);
+    this.cache.set(threadId, checkpointNs, tuple.checkpoint.id, found.store.stateOf(found.key));
     return tuple;
   }
 
   override async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
     const { filter, before, limit } = options;
     const configurable = config.configurable ?? {};
-    const params = [
-      configurable.thread_id ?? null,
-      configurable.checkpoint_ns ?? null,
-      configurable.checkpoint_id ?? null,
-      filter && Object.keys(filter).length > 0 ? JSON.stringify(filter) : null,
-      before?.configurable?.checkpoint_id ?? null,
-    ];
-    const items = new ItemIndex(this.serde, this.decoded);
-    const known = configurable.thread_id ? this.cache.known(configurable.thread_id) : new Map();
-    const knownParam = knownNodes(known);
+    const threadId: string | null = configurable.thread_id ?? null;
+    const query = {
+      threadId,
+      checkpointNs: (configurable.checkpoint_ns as string | undefined) ?? null,
+      checkpointId: (configurable.checkpoint_id as string | undefined) ?? null,
+      before: (before?.configurable?.checkpoint_id as string | undefined) ?? null,
+    };
+    const filtered = filter !== undefined && Object.keys(filter).length > 0;
+    const known = threadId ? this.cache.knownByKey(threadId) : new Map<string, State>();
+    const page = readPage(this.db, this.serde, known, () => this.getNextVersion(undefined), this.items);
     let remaining = limit === undefined ? Number.POSITIVE_INFINITY : Math.floor(limit);
-    let cursor: unknown[] = [null, null, null];
     while (remaining > 0) {
-      const size = Math.min(remaining, this.pageSize);
-      const { rows } = await this.db.pool.query<CheckpointRow>(SELECT_CHECKPOINTS, [...params, ...cursor, size, knownParam]);
-      for (const row of rows) items.addRows(row);
-      const decoded = await Promise.all(
-        rows.map((row) => decodeRow(this.serde, row, items, () => this.getNextVersion(undefined), known)),
-      );
-      for (const { tuple } of decoded) yield tuple;
-      const last = rows[rows.length - 1];
-      if (!last || rows.length < size) return;
-      remaining -= rows.length;
-      cursor = [last.checkpointId, last.threadId, last.checkpointNs];
+      const size = filtered ? this.pageSize : Math.min(remaining, this.pageSize);
+      const keys = await page.next(query, size);
+      page.store.prepare(keys);
+      for (const key of keys) {
+        const tuple = await page.store.tuple(key);
+        if (filtered && !matchesFilter(tuple.metadata, filter)) continue;
+        yield tuple;
+        if (--remaining <= 0) return;
+      }
+      page.store.forgetStates();
+      if (keys.length < size) return;
     }
   }
 
@@ -147,29 +177,37 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     if (config.configurable === undefined) throw new InvalidInputError('put() needs a "configurable" field in its config');
     const { thread_id: threadId, checkpoint_ns: checkpointNs = "", checkpoint_id: parentId } = config.configurable;
     if (!threadId) throw new InvalidInputError('put() needs "thread_id" in config.configurable');
-    const { channel_values: values, id: _id, v, channel_versions: channelVersions, ...record } = checkpoint;
-    const [, metadataBytes] = await this.serde.dumpsTyped(metadata);
-    const job = {
-      threadId,
-      checkpointNs,
-      checkpointId: checkpoint.id,
-      parentId: parentId ?? null,
-      checkpoint: JSON.stringify({ v, channel_versions: channelVersions }),
-      record: packRecord(record),
-      metadata: toBuffer(metadataBytes).toString("utf8"),
-      runId: runIdOf(config, metadata),
-    };
-    let encoded = await encodeChannels(this.serde, this.cache, threadId, checkpointNs, values, newVersions);
-    if (!(await this.batcher.put({ ...job, encoded }))) {
-      // Items the cache believed stored are gone (the thread was pruned or
-      // deleted elsewhere): send the lists whole.
-      this.cache.forgetThread(threadId);
-      encoded = await encodeChannels(this.serde, undefined, threadId, checkpointNs, values, newVersions);
-      if (!(await this.batcher.put({ ...job, encoded }))) {
-        throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was not stored`);
+    const location = { threadId, checkpointNs, checkpointId: checkpoint.id };
+    const cached = parentId ? this.cache.get(threadId, checkpointNs, parentId) : undefined;
+    const base: Base = !parentId
+      ? { kind: "root" }
+      : cached
+        ? { kind: "parent", state: cached }
+        : await this.readBase(threadId, checkpointNs, parentId);
+    // Writes travel with a later checkpoint only: a reader finds them on the
+    // first child whose id sorts after the parent's.
+    const held = parentId && checkpoint.id > parentId ? this.holder.take(threadId, checkpointNs, parentId) : undefined;
+    const writes = held ? mergeWrites(held) : [];
+    try {
+      const job = { threadId, checkpointNs, checkpointId: checkpoint.id, parentId: parentId ?? null, runId: runIdOf(config, metadata) };
+      const input = { location, checkpoint, metadata, newVersions, writes };
+      const encoded = encodeCheckpoint(this.serde, { ...input, base });
+      let row = encoded instanceof Promise ? await encoded : encoded;
+      let stored = await this.batcher.put({ ...job, flags: row.flags, body: row.body, needsParent: base.kind === "parent" });
+      if (!stored) {
+        // The parent was pruned or deleted since this process read it: store the checkpoint whole.
+        this.cache.forgetThread(threadId);
+        row = await encodeCheckpoint(this.serde, { ...input, base: { kind: "orphan" } });
+        stored = await this.batcher.put({ ...job, flags: row.flags, body: row.body, needsParent: false });
+        if (!stored) throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was not stored`);
       }
+      this.cache.set(threadId, checkpointNs, checkpoint.id, row.state);
+      this.remember(rowKey(threadId, checkpointNs, checkpoint.id), row);
+      for (const h of held ?? []) h.resolve();
+    } catch (err) {
+      for (const h of held ?? []) h.reject(err);
+      throw err;
     }
-    for (const [channel, list] of encoded.lists) this.cache.set(threadId, checkpointNs, channel, list);
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }
 
@@ -182,54 +220,55 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     // indexes and replace what the task wrote before; other writes keep the
     // first attempt's result.
     const upsert = writes.every(([channel]) => channel in WRITES_IDX_MAP);
-    const byIdx = new Map<number, [number, string, string, Buffer]>();
+    const byIdx = new Map<number, [string, unknown]>();
     for (const [i, [channel, value]] of writes.entries()) {
       const idx = WRITES_IDX_MAP[channel] ?? i;
       if (!upsert && byIdx.has(idx)) continue;
-      const [type, bytes] = packValue(...(await dumps(this.serde, value)));
-      byIdx.set(idx, [idx, channel, type, bytes]);
+      byIdx.set(idx, [channel, value]);
     }
-    await this.batcher.writes({
-      threadId,
-      checkpointNs,
-      checkpointId,
-      taskId,
-      taskPath,
-      runId: runIdOf(config),
-      upsert,
-      rows: [...byIdx.values()],
-    });
-  }
-
-  private write(text: string, values: unknown[]) {
-    if (!this.prepared) return this.db.pool.query(text, values);
-    return this.db.pool.query({ name: statementName(text), text, values });
+    // Held before this call first yields, so a put made right after it finds the writes.
+    const serialised = serialiseAll(this.serde, [...byIdx.values()].map(([, value]) => value));
+    const typed = serialised instanceof Promise ? await serialised : serialised;
+    const stored: StoredWrite[] = [...byIdx].map(([idx, [channel]], i) => ({ taskId, taskPath, idx, channel, value: typed[i]! }));
+    await this.holder.hold({ threadId, checkpointNs, checkpointId, runId: runIdOf(config), upsert, writes: stored });
   }
 
   override getNextVersion(current: number | undefined): number {
     return nextChannelVersion(current);
   }
 
+  /** Waits until every checkpoint committed so far is on disk (one round trip). */
+  async flush(): Promise<void> {
+    await this.db.pool.query(FLUSH);
+  }
+
   override async deleteThread(threadId: string): Promise<void> {
+    await this.holder.releaseThread(threadId);
     this.cache.forgetThread(threadId);
     await deleteThreads(this.db, [threadId]);
   }
 
-  /** Copies every checkpoint and write of `from` to the new thread `to`. */
-  async copyThread(from: string, to: string): Promise<CopyResult> {
+  /** Copies every checkpoint and write of `from` to the new thread `to`, in one statement. */
+  async copyThread(from: string, to: string): Promise<DeleteResult> {
+    await this.holder.releaseThread(from);
     return copyThread(this.db, from, to);
   }
 
-  /** Keeps the newest `keepLatest` checkpoints of each namespace of a thread. */
+  /**
+   * Keeps the newest `keepLatest` checkpoints of each namespace of a thread;
+   * the oldest one kept is rewritten whole first, since its ancestors go.
+   */
   async prune(threadId: string, options: { keepLatest: number }): Promise<DeleteResult> {
+    await this.holder.releaseThread(threadId);
     this.cache.forgetThread(threadId);
-    return pruneThread(this.db, threadId, options.keepLatest);
+    return pruneThread(this.db, this.serde, threadId, options.keepLatest);
   }
 
   /** Deletes what run `runId` checkpointed on a thread, e.g. to roll back a cancelled run. */
   async deleteRun(threadId: string, runId: string): Promise<DeleteResult> {
+    await this.holder.releaseThread(threadId);
     this.cache.forgetThread(threadId);
-    return deleteRun(this.db, threadId, runId);
+    return deleteRun(this.db, this.serde, threadId, runId);
   }
 
   async setThreadTtl(threadId: string, policy: TtlPolicy): Promise<Date> {
@@ -250,6 +289,62 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     for (const threadId of result.threadIds) this.cache.forgetThread(threadId);
     return result;
   }
+
+  /** The state a put builds on when this process does not hold its parent's: read it, or store the put whole. */
+  private async readBase(threadId: string, checkpointNs: string, parentId: string): Promise<Base> {
+    const found = await this.readOne(threadId, checkpointNs, parentId);
+    if (!found) return { kind: "orphan" };
+    const state = found.store.stateOf(found.key);
+    this.cache.set(threadId, checkpointNs, parentId, state);
+    return { kind: "parent", state };
+  }
+
+  /** Fetches one checkpoint (the latest when no id is given) and the rows needed to rebuild it. */
+  private async readOne(threadId: string, checkpointNs: string, checkpointId: string | undefined) {
+    const known = this.cache.knownByKey(threadId);
+    const page = readPage(this.db, this.serde, known, () => this.getNextVersion(undefined), this.items);
+    const [key] = await page.next({ threadId, checkpointNs, checkpointId: checkpointId ?? null, before: null }, 1);
+    return key === undefined ? undefined : { store: page.store, key };
+  }
+
+  /** Keeps the items a stored row added, so reads of this process need not deserialise them. */
+  private remember(key: string, row: EncodedRow): void {
+    for (const [channel, entry] of row.entries) {
+      if (entry.kind !== "list") continue;
+      const state = row.state.get(channel);
+      if (state?.kind !== "list") continue;
+      for (let i = 0; i < entry.items.length; i++) this.items.set(itemKey(key, channel, i), state.items[entry.keep + i]);
+    }
+  }
+
+  private storeWrites(held: HeldWrites): Promise<void> {
+    const job = {
+      threadId: held.threadId,
+      checkpointNs: held.checkpointNs,
+      checkpointId: held.checkpointId,
+      runId: held.runId,
+      upsert: held.upsert,
+    };
+    // One call per task, as the table is keyed by task.
+    const byTask = new Map<string, StoredWrite[]>();
+    for (const w of held.writes) byTask.set(w.taskId, [...(byTask.get(w.taskId) ?? []), w]);
+    const stored = Promise.all(
+      [...byTask].map(([taskId, writes]) =>
+        this.batcher.writes({
+          ...job,
+          taskId,
+          taskPath: writes[0]!.taskPath,
+          rows: writes.map((w) => [w.idx, w.channel, ...packValue(w.value.type, Buffer.from(w.value.data))]),
+        }),
+      ),
+    ).then(() => undefined);
+    stored.then(held.resolve, held.reject);
+    return stored.catch(() => undefined);
+  }
+
+  private write(text: string, values: unknown[]) {
+    return this.writers.query(this.prepared ? { name: statementName(text), text, values } : { text, values });
+  }
 }
 
 const statementNames = new Map<string, string>();
@@ -263,10 +358,6 @@ function statementName(text: string): string {
     statementNames.set(text, name);
   }
   return name;
-}
-
-function knownNodes(known: KnownNodes): Buffer[] {
-  return [...known.values()].map(({ list, index }) => list.nodes[index]!);
 }
 
 // A run id lets a cancelled run be rolled back: the server passes it as

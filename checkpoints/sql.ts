@@ -2,222 +2,219 @@
  * Every statement of the checkpointer, parameterised. Table names are
  * unqualified: they resolve through the connection's search_path to the
  * database's schema, so no identifier is ever interpolated.
+ *
+ * Writes take `commit` ($n text): null commits as the session is set up
+ * (synchronously by default); 'off' makes only that statement's commit
+ * asynchronous (set_config(..., true) lasts one transaction).
  */
 
-/** Blob type marking a list value stored as items; `blob` is the last item's node. */
-export const LIST_TYPE = "tl:list";
-/**
- * Blob type of a channel that has a version but no value. Only rows written
- * by earlier versions of the saver have it: such versions now get no row.
- */
-export const EMPTY_TYPE = "empty";
+const COMMIT_MODE = (n: number) =>
+  `commit_mode AS MATERIALIZED (SELECT set_config('synchronous_commit', coalesce($${n}::text, current_setting('synchronous_commit')), true))`;
+
+// A sliding expiry moves at most once per hundredth of its TTL, so a busy
+// thread does not rewrite its TTL row on every step.
+const SLIDE = `expires_at < now() + ttl_ms * interval '0.99 millisecond'`;
+
+const CHECKPOINT_COLUMNS = "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, flags, body";
+
+const ON_CONFLICT_CHECKPOINT = `
+ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE
+SET parent_checkpoint_id = EXCLUDED.parent_checkpoint_id, run_id = EXCLUDED.run_id, flags = EXCLUDED.flags, body = EXCLUDED.body
+RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId"`;
 
 /**
- * One checkpoint alone (the common case of a single thread): items, blobs,
- * TTL bookkeeping and the checkpoint row. The row is only written when every
- * list item it builds on ($16) already exists; no row back means the
- * caller's cache of stored items was stale and it must resend whole lists.
+ * One checkpoint row, with TTL bookkeeping. A row that stores changes
+ * against its parent ($8 true) is only written while the parent exists; no
+ * row back means it was pruned or deleted meanwhile and the caller must
+ * store the checkpoint whole.
+ *
+ * $1 thread, $2 namespace, $3 id, $4 parent id, $5 run id, $6 flags, $7 body,
+ * $8 needs parent, $9 commit mode, $10 default TTL ms, $11 default TTL policy.
  */
 export const PUT_CHECKPOINT = `
-WITH new_items AS (
-  INSERT INTO tl_checkpoint_items (thread_id, node, parent, type, blob)
-  SELECT $1, i.node, i.parent, i.type, i.blob
-  FROM unnest($12::bytea[], $13::bytea[], $14::text[], $15::bytea[]) AS i(node, parent, type, blob)
-  ON CONFLICT (thread_id, node) DO NOTHING
-), new_blobs AS (
-  INSERT INTO tl_checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
-  SELECT $1, $2, b.channel, b.version, b.type, b.blob
-  FROM unnest($8::text[], $9::text[], $10::text[], $11::bytea[]) AS b(channel, version, type, blob)
-  ON CONFLICT (thread_id, checkpoint_ns, channel, version) DO NOTHING
-), ttl_new AS (
+WITH ${COMMIT_MODE(9)}, ttl_new AS (
   INSERT INTO tl_checkpoint_ttl (thread_id, policy, ttl_ms, expires_at)
-  SELECT $1, $18, $17::bigint, now() + $17::bigint * interval '1 millisecond'
-  WHERE $17::bigint IS NOT NULL
+  SELECT $1, $11, $10::bigint, now() + $10::bigint * interval '1 millisecond'
+  WHERE $10::bigint IS NOT NULL
   ON CONFLICT (thread_id) DO NOTHING
 ), ttl_slide AS (
   UPDATE tl_checkpoint_ttl SET expires_at = now() + ttl_ms * interval '1 millisecond'
-  WHERE thread_id = $1 AND policy = 'sliding'
+  WHERE thread_id = $1 AND policy = 'sliding' AND ${SLIDE}
 )
-INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata, record)
-SELECT $1, $2, $3, $4, $7, $5::jsonb, $6::jsonb, $19::bytea
-WHERE cardinality($16::bytea[]) = (
-  SELECT count(*) FROM tl_checkpoint_items WHERE thread_id = $1 AND node = ANY($16::bytea[])
-)
-ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id)
-DO UPDATE SET checkpoint = EXCLUDED.checkpoint, metadata = EXCLUDED.metadata, run_id = EXCLUDED.run_id, record = EXCLUDED.record
-RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId"`;
+INSERT INTO tl_checkpoints (${CHECKPOINT_COLUMNS})
+SELECT $1, $2, $3, $4, $5, $6, $7 FROM commit_mode
+WHERE NOT $8::boolean
+   OR EXISTS (SELECT 1 FROM tl_checkpoints WHERE thread_id = $1 AND checkpoint_ns = $2 AND checkpoint_id = $4)
+${ON_CONFLICT_CHECKPOINT}`;
 
-const WRITES_INSERT = `
-INSERT INTO tl_checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob)
+const WRITE_COLUMNS = "thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob";
+
+const WRITES_INSERT = (commit: number) => `
+WITH ${COMMIT_MODE(commit)}
+INSERT INTO tl_checkpoint_writes (${WRITE_COLUMNS})
 SELECT $1, $2, $3, $4, $5, $6, w.idx, w.channel, w.type, w.blob
-FROM unnest($7::integer[], $8::text[], $9::text[], $10::bytea[]) AS w(idx, channel, type, blob)
+FROM commit_mode, unnest($7::integer[], $8::text[], $9::text[], $10::bytea[]) AS w(idx, channel, type, blob)
 ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)`;
 
-/** One putWrites() alone to special channels (errors, interrupts...): they replace earlier writes. */
-export const UPSERT_WRITES = `${WRITES_INSERT}
+/** One putWrites() to special channels (errors, interrupts...): they replace earlier writes. $11 commit mode. */
+export const UPSERT_WRITES = `${WRITES_INSERT(11)}
 DO UPDATE SET channel = EXCLUDED.channel, type = EXCLUDED.type, blob = EXCLUDED.blob, task_path = EXCLUDED.task_path`;
 
-/** One putWrites() alone: ordinary writes are idempotent, a retried task keeps its first result. */
-export const INSERT_WRITES = `${WRITES_INSERT} DO NOTHING`;
+/** One putWrites(): ordinary writes are idempotent, a retried task keeps its first result. $11 commit mode. */
+export const INSERT_WRITES = `${WRITES_INSERT(11)} DO NOTHING`;
 
 /**
- * Several puts and putWrites (from concurrent threads) in one statement: list
- * items, channel blobs, pending writes (special channels replace, ordinary
- * writes keep the first attempt), TTL bookkeeping and the checkpoint rows.
- * A checkpoint row is only written when every list item it builds on
- * ($26..$28, by job) already exists; the rows written come back, and a put
- * missing from them must resend its lists whole (its cache was stale).
+ * Several puts and putWrites (from concurrent threads) in one statement:
+ * pending writes (special channels replace, ordinary writes keep the first
+ * attempt), TTL bookkeeping and checkpoint rows; rows that need their parent
+ * are only written while it exists. The rows written come back.
  */
 export const BATCH_WRITE = `
-WITH new_items AS (
-  INSERT INTO tl_checkpoint_items (thread_id, node, parent, type, blob)
-  SELECT * FROM unnest($1::text[], $2::bytea[], $3::bytea[], $4::text[], $5::bytea[])
-  ON CONFLICT (thread_id, node) DO NOTHING
-), new_blobs AS (
-  INSERT INTO tl_checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
-  SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bytea[])
-  ON CONFLICT (thread_id, checkpoint_ns, channel, version) DO NOTHING
-), writes AS (
-  SELECT * FROM unnest($12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
-                       $18::integer[], $19::text[], $20::text[], $21::bytea[], $22::boolean[])
+WITH ${COMMIT_MODE(1)}, writes AS (
+  SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                       $8::integer[], $9::text[], $10::text[], $11::bytea[], $12::boolean[])
     AS w(thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob, upsert)
 ), upserted_writes AS (
-  INSERT INTO tl_checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob)
-  SELECT thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob FROM writes WHERE upsert
+  INSERT INTO tl_checkpoint_writes (${WRITE_COLUMNS})
+  SELECT ${WRITE_COLUMNS} FROM writes WHERE upsert
   ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
   DO UPDATE SET channel = EXCLUDED.channel, type = EXCLUDED.type, blob = EXCLUDED.blob, task_path = EXCLUDED.task_path
 ), inserted_writes AS (
-  INSERT INTO tl_checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob)
-  SELECT thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob FROM writes WHERE NOT upsert
+  INSERT INTO tl_checkpoint_writes (${WRITE_COLUMNS})
+  SELECT ${WRITE_COLUMNS} FROM writes WHERE NOT upsert
   ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) DO NOTHING
 ), ttl_new AS (
   INSERT INTO tl_checkpoint_ttl (thread_id, policy, ttl_ms, expires_at)
-  SELECT t, $24, $23::bigint, now() + $23::bigint * interval '1 millisecond' FROM unnest($25::text[]) AS t
-  WHERE $23::bigint IS NOT NULL
+  SELECT t, $14, $13::bigint, now() + $13::bigint * interval '1 millisecond' FROM unnest($15::text[]) AS t
+  WHERE $13::bigint IS NOT NULL
   ON CONFLICT (thread_id) DO NOTHING
 ), ttl_slide AS (
   UPDATE tl_checkpoint_ttl SET expires_at = now() + ttl_ms * interval '1 millisecond'
-  WHERE thread_id = ANY($25::text[]) AND policy = 'sliding'
-), bases AS (
-  SELECT * FROM unnest($26::integer[], $27::text[], $28::bytea[]) AS b(job, thread_id, node)
+  WHERE thread_id = ANY($15::text[]) AND policy = 'sliding' AND ${SLIDE}
 )
-INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata, record)
-SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_id, c.run_id, c.checkpoint::jsonb, c.metadata::jsonb, c.record
-FROM unnest($29::integer[], $30::text[], $31::text[], $32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::bytea[])
-  AS c(job, thread_id, checkpoint_ns, checkpoint_id, parent_id, run_id, checkpoint, metadata, record)
-WHERE NOT EXISTS (
-  SELECT 1 FROM bases b
-  WHERE b.job = c.job
-    AND NOT EXISTS (SELECT 1 FROM tl_checkpoint_items i WHERE i.thread_id = b.thread_id AND i.node = b.node)
+INSERT INTO tl_checkpoints (${CHECKPOINT_COLUMNS})
+SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_id, c.run_id, c.flags, c.body
+FROM commit_mode, unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::smallint[], $22::bytea[], $23::boolean[])
+  AS c(thread_id, checkpoint_ns, checkpoint_id, parent_id, run_id, flags, body, needs_parent)
+WHERE NOT c.needs_parent OR EXISTS (
+  SELECT 1 FROM tl_checkpoints p
+  WHERE p.thread_id = c.thread_id AND p.checkpoint_ns = c.checkpoint_ns AND p.checkpoint_id = c.parent_id
 )
-ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id)
-DO UPDATE SET checkpoint = EXCLUDED.checkpoint, metadata = EXCLUDED.metadata, run_id = EXCLUDED.run_id, record = EXCLUDED.record
-RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId"`;
+${ON_CONFLICT_CHECKPOINT}`;
 
 /**
- * A page of checkpoints, newest first, with everything needed to rebuild
- * them: blobs, the items of every list value (each distinct item once for
- * the whole page, walked from the lists' last items), pending writes and,
- * for checkpoints older than v4, the parent's pending sends. Items are
- * returned on the first row only.
- *
- * $1 thread_id, $2 checkpoint_ns, $3 checkpoint_id, $4 metadata filter,
- * $5 before checkpoint_id, $6..$8 keyset cursor (checkpoint_id, thread_id,
- * checkpoint_ns) of the previous page's last row, $9 page size, $10 list
- * nodes of thread $1 the caller already holds (the walk stops there and
- * their items are not sent). Null parameters do not filter.
+ * Waits until everything committed before it is on disk: a transactional
+ * WAL message gives this transaction an id and a WAL record, so its
+ * synchronous commit flushes the WAL up to here, including every earlier
+ * commit made with synchronous_commit off.
  */
-export const SELECT_CHECKPOINTS = `
-WITH RECURSIVE page AS (
-  SELECT c.*, row_number() OVER (ORDER BY c.checkpoint_id DESC, c.thread_id DESC, c.checkpoint_ns DESC) AS rn
+export const FLUSH = "SELECT pg_logical_emit_message(true, 'threadline', '')";
+
+const READ_COLUMNS = `thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId",
+  parent_checkpoint_id AS "parentCheckpointId", flags`;
+
+/**
+ * The checkpoint rows of `page` (which has a rank column) with what
+ * rebuilding them needs: the chain of ancestors (following parent ids until
+ * a FULL row, the first checkpoint, or an id in $2: a checkpoint whose state
+ * the caller holds), the first child of each page row that carries its
+ * pending writes, and the rows of the pending-writes table for each page
+ * row and its parent (the parent's pending sends, for checkpoints before
+ * v4). One result: kind 0 rows are checkpoints (rank = position in the
+ * page, or null), kind 1 rows writes.
+ *
+ * A page holds every row of its id range, so a row's first carrying child
+ * is in the page when any is; only rows without one there are looked up.
+ */
+const READ = (page: string, walk: string) => `
+WITH RECURSIVE page AS (${page}),
+chain AS (
+  SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, flags, rank FROM page
+  UNION
+  -- LATERAL ... LIMIT 1 keeps every step an index probe: the planner cannot see how
+  -- long the chain is and would otherwise hash-join the whole table per step.
+  SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_checkpoint_id, c.flags, NULL::bigint
+  FROM chain h
+  CROSS JOIN LATERAL (
+    SELECT x.thread_id, x.checkpoint_ns, x.checkpoint_id, x.parent_checkpoint_id, x.flags
+    FROM tl_checkpoints x
+    WHERE x.thread_id = h.thread_id AND x.checkpoint_ns = h.checkpoint_ns AND x.checkpoint_id = h.parent_checkpoint_id
+    LIMIT 1
+  ) c
+  WHERE ${walk} AND h.flags & 1 = 0 AND h.parent_checkpoint_id IS NOT NULL
+    AND NOT (h.checkpoint_id = ANY($2::text[])) AND NOT (h.parent_checkpoint_id = ANY($2::text[]))
+    AND NOT EXISTS (
+      SELECT 1 FROM page p
+      WHERE p.thread_id = h.thread_id AND p.checkpoint_ns = h.checkpoint_ns AND p.checkpoint_id = h.parent_checkpoint_id
+    )
+), carriers AS (
+  SELECT x.thread_id, x.checkpoint_ns, x.checkpoint_id, x.parent_checkpoint_id, x.flags, NULL::bigint AS rank
+  FROM page p
+  CROSS JOIN LATERAL (
+    SELECT y.thread_id, y.checkpoint_ns, y.checkpoint_id, y.parent_checkpoint_id, y.flags
+    FROM tl_checkpoints y
+    WHERE y.thread_id = p.thread_id AND y.checkpoint_ns = p.checkpoint_ns AND y.checkpoint_id > p.checkpoint_id
+      AND y.parent_checkpoint_id = p.checkpoint_id AND y.flags & 2 <> 0
+    ORDER BY y.checkpoint_id
+    LIMIT 1
+  ) x
+  WHERE NOT EXISTS (
+    SELECT 1 FROM page c
+    WHERE c.thread_id = p.thread_id AND c.checkpoint_ns = p.checkpoint_ns AND c.parent_checkpoint_id = p.checkpoint_id
+      AND c.checkpoint_id > p.checkpoint_id AND c.flags & 2 <> 0
+  )
+), wanted AS (
+  SELECT * FROM chain UNION ALL SELECT * FROM carriers
+)
+SELECT 0 AS kind, w.thread_id AS "threadId", w.checkpoint_ns AS "checkpointNs", w.checkpoint_id AS "checkpointId",
+       w.parent_checkpoint_id AS "parentCheckpointId", w.flags, c.body, w.rank,
+       NULL AS "taskId", NULL AS "taskPath", NULL::integer AS idx, NULL AS channel, NULL AS type, NULL::bytea AS blob
+FROM wanted w
+JOIN tl_checkpoints c ON c.thread_id = w.thread_id AND c.checkpoint_ns = w.checkpoint_ns AND c.checkpoint_id = w.checkpoint_id
+UNION ALL
+SELECT 1, x.thread_id, x.checkpoint_ns, x.checkpoint_id, NULL, NULL, NULL, NULL,
+       x.task_id, x.task_path, x.idx, x.channel, x.type, x.blob
+FROM page p
+JOIN tl_checkpoint_writes x ON x.thread_id = p.thread_id AND x.checkpoint_ns = p.checkpoint_ns
+ AND (x.checkpoint_id = p.checkpoint_id OR (x.checkpoint_id = p.parent_checkpoint_id AND x.channel = '__pregel_tasks'))`;
+
+/**
+ * A page of checkpoints, newest first, with what rebuilding them needs.
+ * $1 thread, $2 known checkpoint ids of thread $1, $3 namespace, $4 id,
+ * $5 before id, $6..$8 keyset cursor (id, thread, namespace) of the previous
+ * page's last row, $9 page size, $10 whether to walk the ancestors (later
+ * pages of one listing usually have them already). Null parameters do not
+ * filter.
+ */
+export const READ_PAGE = READ(`
+  SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, flags,
+         row_number() OVER (ORDER BY checkpoint_id DESC, thread_id DESC, checkpoint_ns DESC) AS rank
   FROM (
-    SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, checkpoint, metadata, record
-    FROM tl_checkpoints
+    SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, flags FROM tl_checkpoints
     WHERE ($1::text IS NULL OR thread_id = $1)
-      AND ($2::text IS NULL OR checkpoint_ns = $2)
-      AND ($3::text IS NULL OR checkpoint_id = $3)
-      AND ($4::jsonb IS NULL OR metadata @> $4::jsonb)
+      AND ($3::text IS NULL OR checkpoint_ns = $3)
+      AND ($4::text IS NULL OR checkpoint_id = $4)
       AND ($5::text IS NULL OR checkpoint_id < $5)
       AND ($6::text IS NULL OR (checkpoint_id, thread_id, checkpoint_ns) < ($6, $7::text, $8::text))
     ORDER BY checkpoint_id DESC, thread_id DESC, checkpoint_ns DESC
     LIMIT $9
-  ) c
-), blobs AS (
-  SELECT p.rn, p.thread_id, v.key AS channel, b.type, b.blob
-  FROM page p
-  CROSS JOIN LATERAL jsonb_each_text(p.checkpoint -> 'channel_versions') v
-  CROSS JOIN LATERAL (
-    SELECT x.type, x.blob FROM tl_checkpoint_blobs x
-    WHERE x.thread_id = p.thread_id AND x.checkpoint_ns = p.checkpoint_ns AND x.channel = v.key AND x.version = v.value
-    LIMIT 1
-  ) b
-), blob_agg AS (
-  SELECT rn, array_agg(channel) AS channels, array_agg(type) AS types, array_agg(blob) AS blobs
-  FROM blobs GROUP BY rn
-), chain AS (
-  -- LATERAL ... LIMIT 1 keeps every step an index probe: the planner cannot see how
-  -- long the chain is and would otherwise hash-join the whole table per step.
-  SELECT i.thread_id, i.node, i.parent
-  FROM (SELECT DISTINCT thread_id, blob FROM blobs WHERE type = '${LIST_TYPE}') t
-  CROSS JOIN LATERAL (
-    SELECT x.thread_id, x.node, x.parent FROM tl_checkpoint_items x
-    WHERE x.thread_id = t.thread_id AND x.node = t.blob LIMIT 1
-  ) i
-  UNION
-  SELECT i.thread_id, i.node, i.parent
-  FROM chain c
-  CROSS JOIN LATERAL (
-    SELECT x.thread_id, x.node, x.parent FROM tl_checkpoint_items x
-    WHERE x.thread_id = c.thread_id AND x.node = c.parent LIMIT 1
-  ) i
-  WHERE NOT (c.node = ANY($10::bytea[]))
-), item_agg AS (
-  SELECT array_agg(c.thread_id) AS threads, array_agg(c.node) AS nodes, array_agg(c.parent) AS parents,
-         array_agg(i.type) AS types, array_agg(i.blob) AS blobs
-  FROM chain c
-  CROSS JOIN LATERAL (
-    SELECT x.type, x.blob FROM tl_checkpoint_items x WHERE x.thread_id = c.thread_id AND x.node = c.node LIMIT 1
-  ) i
-  WHERE NOT (c.node = ANY($10::bytea[]))
-)
-SELECT p.thread_id AS "threadId", p.checkpoint_ns AS "checkpointNs", p.checkpoint_id AS "checkpointId",
-       p.parent_checkpoint_id AS "parentCheckpointId", p.checkpoint AS "checkpoint", p.record AS "record", p.metadata::text AS "metadata",
-       ba.channels AS "blobChannels", ba.types AS "blobTypes", ba.blobs AS "blobValues",
-       wr.task_ids AS "writeTaskIds", wr.channels AS "writeChannels", wr.types AS "writeTypes", wr.blobs AS "writeValues",
-       ps.types AS "sendTypes", ps.blobs AS "sendValues",
-       ia.threads AS "itemThreads", ia.nodes AS "itemNodes", ia.parents AS "itemParents",
-       ia.types AS "itemTypes", ia.blobs AS "itemValues"
-FROM page p
-LEFT JOIN blob_agg ba ON ba.rn = p.rn
-LEFT JOIN item_agg ia ON p.rn = 1
-LEFT JOIN LATERAL (
-  SELECT array_agg(w.task_id ORDER BY w.task_path, w.task_id, w.idx) AS task_ids,
-         array_agg(w.channel ORDER BY w.task_path, w.task_id, w.idx) AS channels,
-         array_agg(w.type ORDER BY w.task_path, w.task_id, w.idx) AS types,
-         array_agg(w.blob ORDER BY w.task_path, w.task_id, w.idx) AS blobs
-  FROM tl_checkpoint_writes w
-  WHERE w.thread_id = p.thread_id AND w.checkpoint_ns = p.checkpoint_ns AND w.checkpoint_id = p.checkpoint_id
-) wr ON true
-LEFT JOIN LATERAL (
-  -- Checkpoints before v4 kept pending sends as writes on their parent.
-  SELECT array_agg(w.type ORDER BY w.task_path, w.task_id, w.idx) AS types,
-         array_agg(w.blob ORDER BY w.task_path, w.task_id, w.idx) AS blobs
-  FROM tl_checkpoint_writes w
-  WHERE (p.checkpoint ->> 'v')::int < 4 AND p.parent_checkpoint_id IS NOT NULL
-    AND w.thread_id = p.thread_id AND w.checkpoint_ns = p.checkpoint_ns
-    AND w.checkpoint_id = p.parent_checkpoint_id AND w.channel = '__pregel_tasks'
-) ps ON true
-ORDER BY p.rn`;
+  ) newest`, "$10::boolean");
+
+/** The rows of checkpoints $4 (ids) of thread $1 and namespace $3, with their ancestors; $2 known ids. */
+export const READ_CHAINS = READ(`
+  SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, flags, NULL::bigint AS rank
+  FROM tl_checkpoints WHERE thread_id = $1 AND checkpoint_ns = $3 AND checkpoint_id = ANY($4::text[])`, "true");
+
+/** Checkpoint rows only (no chains, no writes), for lifecycle operations: $1 thread, $2 ids. */
+export const CHECKPOINT_ROWS = `
+SELECT ${READ_COLUMNS}, body FROM tl_checkpoints WHERE thread_id = $1 AND checkpoint_id = ANY($2::text[])`;
 
 /** Removes whole threads: $1 thread ids. */
 export const DELETE_THREADS = `
 WITH c AS (DELETE FROM tl_checkpoints WHERE thread_id = ANY($1::text[]) RETURNING 1),
-b AS (DELETE FROM tl_checkpoint_blobs WHERE thread_id = ANY($1::text[]) RETURNING 1),
-i AS (DELETE FROM tl_checkpoint_items WHERE thread_id = ANY($1::text[]) RETURNING 1),
 w AS (DELETE FROM tl_checkpoint_writes WHERE thread_id = ANY($1::text[]) RETURNING 1),
 t AS (DELETE FROM tl_checkpoint_ttl WHERE thread_id = ANY($1::text[]) RETURNING 1)
-SELECT (SELECT count(*) FROM c)::int AS "checkpoints", (SELECT count(*) FROM w)::int AS "writes",
-       (SELECT count(*) FROM b)::int AS "blobs", (SELECT count(*) FROM i)::int AS "items"`;
+SELECT (SELECT count(*) FROM c)::int AS "checkpoints", (SELECT count(*) FROM w)::int AS "writes"`;
 
 /**
  * Deletes up to $1 expired threads in one statement. SKIP LOCKED lets several
@@ -228,35 +225,22 @@ WITH expired AS (
   SELECT thread_id FROM tl_checkpoint_ttl WHERE expires_at <= now()
   ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED
 ), c AS (DELETE FROM tl_checkpoints WHERE thread_id IN (SELECT thread_id FROM expired) RETURNING 1),
-b AS (DELETE FROM tl_checkpoint_blobs WHERE thread_id IN (SELECT thread_id FROM expired) RETURNING 1),
-i AS (DELETE FROM tl_checkpoint_items WHERE thread_id IN (SELECT thread_id FROM expired) RETURNING 1),
 w AS (DELETE FROM tl_checkpoint_writes WHERE thread_id IN (SELECT thread_id FROM expired) RETURNING 1),
 t AS (DELETE FROM tl_checkpoint_ttl WHERE thread_id IN (SELECT thread_id FROM expired) RETURNING thread_id)
 SELECT coalesce((SELECT array_agg(thread_id) FROM t), '{}') AS "threadIds",
-       (SELECT count(*) FROM c)::int AS "checkpoints", (SELECT count(*) FROM w)::int AS "writes",
-       (SELECT count(*) FROM b)::int AS "blobs", (SELECT count(*) FROM i)::int AS "items"`;
+       (SELECT count(*) FROM c)::int AS "checkpoints", (SELECT count(*) FROM w)::int AS "writes"`;
 
 /** Copies every row of thread $1 to thread $2 unless $2 already has checkpoints. */
 export const COPY_THREAD = `
 WITH target AS (
   SELECT EXISTS (SELECT 1 FROM tl_checkpoints WHERE thread_id = $2) AS taken
 ), c AS (
-  INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata, record)
-  SELECT $2, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, checkpoint, metadata, record
+  INSERT INTO tl_checkpoints (${CHECKPOINT_COLUMNS})
+  SELECT $2, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, flags, body
   FROM tl_checkpoints WHERE thread_id = $1 AND NOT (SELECT taken FROM target)
   RETURNING 1
-), b AS (
-  INSERT INTO tl_checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)
-  SELECT $2, checkpoint_ns, channel, version, type, blob
-  FROM tl_checkpoint_blobs WHERE thread_id = $1 AND NOT (SELECT taken FROM target)
-  ON CONFLICT DO NOTHING RETURNING 1
-), i AS (
-  INSERT INTO tl_checkpoint_items (thread_id, node, parent, type, blob)
-  SELECT $2, node, parent, type, blob
-  FROM tl_checkpoint_items WHERE thread_id = $1 AND NOT (SELECT taken FROM target)
-  ON CONFLICT DO NOTHING RETURNING 1
 ), w AS (
-  INSERT INTO tl_checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob)
+  INSERT INTO tl_checkpoint_writes (${WRITE_COLUMNS})
   SELECT $2, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob
   FROM tl_checkpoint_writes WHERE thread_id = $1 AND NOT (SELECT taken FROM target)
   ON CONFLICT DO NOTHING RETURNING 1
@@ -268,77 +252,60 @@ WITH target AS (
   ON CONFLICT DO NOTHING RETURNING 1
 )
 SELECT (SELECT taken FROM target) AS "targetExists",
-       (SELECT count(*) FROM c)::int AS "checkpoints", (SELECT count(*) FROM w)::int AS "writes",
-       (SELECT count(*) FROM b)::int AS "blobs", (SELECT count(*) FROM i)::int AS "items"`;
+       (SELECT count(*) FROM c)::int AS "checkpoints", (SELECT count(*) FROM w)::int AS "writes"`;
 
-/** Deletes all but the newest $2 checkpoints of each namespace of thread $1, with their writes. */
-export const PRUNE_CHECKPOINTS = `
+/**
+ * Checkpoints of thread $1 that a prune keeping the newest $2 of each
+ * namespace deletes (doomed), and kept ones whose parent is doomed
+ * (boundary: they must be stored whole first).
+ */
+export const PRUNE_PLAN = `
+WITH ranked AS (
+  SELECT checkpoint_ns, checkpoint_id, parent_checkpoint_id, flags,
+         row_number() OVER (PARTITION BY checkpoint_ns ORDER BY checkpoint_id DESC) AS rn
+  FROM tl_checkpoints WHERE thread_id = $1
+)
+SELECT k.checkpoint_ns AS "checkpointNs", k.checkpoint_id AS "checkpointId", k.rn > $2 AS doomed,
+       k.rn <= $2 AND EXISTS (
+         SELECT 1 FROM ranked d
+         WHERE d.rn > $2 AND d.checkpoint_ns = k.checkpoint_ns AND d.checkpoint_id = k.parent_checkpoint_id
+       ) AS boundary
+FROM ranked k`;
+
+/** Checkpoints of run $2 on thread $1 (doomed) and other checkpoints whose parent is one (boundary). */
+export const RUN_PLAN = `
 WITH doomed AS (
-  SELECT checkpoint_ns, checkpoint_id FROM (
-    SELECT checkpoint_ns, checkpoint_id,
-           row_number() OVER (PARTITION BY checkpoint_ns ORDER BY checkpoint_id DESC) AS rn
-    FROM tl_checkpoints WHERE thread_id = $1
-  ) ranked WHERE rn > $2
-), w AS (
-  DELETE FROM tl_checkpoint_writes w USING doomed d
-  WHERE w.thread_id = $1 AND w.checkpoint_ns = d.checkpoint_ns AND w.checkpoint_id = d.checkpoint_id
-  RETURNING 1
+  SELECT checkpoint_ns, checkpoint_id FROM tl_checkpoints WHERE thread_id = $1 AND run_id = $2
+)
+SELECT checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId", true AS doomed, false AS boundary FROM doomed
+UNION ALL
+SELECT c.checkpoint_ns, c.checkpoint_id, false, true
+FROM tl_checkpoints c JOIN doomed d ON d.checkpoint_ns = c.checkpoint_ns AND d.checkpoint_id = c.parent_checkpoint_id
+WHERE c.thread_id = $1 AND c.run_id IS DISTINCT FROM $2`;
+
+/** Rewrites checkpoint $3 of thread $1, namespace $2 whole: $4 flags, $5 body. */
+export const REWRITE_CHECKPOINT = `
+UPDATE tl_checkpoints SET flags = $4, body = $5 WHERE thread_id = $1 AND checkpoint_ns = $2 AND checkpoint_id = $3`;
+
+/**
+ * Deletes checkpoints ($2 namespaces, $3 ids, pairwise) of thread $1 with
+ * the writes against them, and the writes run $4 made (when not null).
+ */
+export const DELETE_CHECKPOINTS = `
+WITH doomed AS (
+  SELECT * FROM unnest($2::text[], $3::text[]) AS d(checkpoint_ns, checkpoint_id)
 ), c AS (
   DELETE FROM tl_checkpoints c USING doomed d
   WHERE c.thread_id = $1 AND c.checkpoint_ns = d.checkpoint_ns AND c.checkpoint_id = d.checkpoint_id
   RETURNING 1
-)
-SELECT (SELECT count(*) FROM c)::int AS "checkpoints", (SELECT count(*) FROM w)::int AS "writes"`;
-
-/**
- * Deletes the checkpoints of run $2 on thread $1, the writes against them,
- * and the writes the run made on the checkpoint it started from.
- */
-export const DELETE_RUN = `
-WITH c AS (
-  DELETE FROM tl_checkpoints WHERE thread_id = $1 AND run_id = $2
-  RETURNING checkpoint_ns, checkpoint_id
 ), w AS (
   DELETE FROM tl_checkpoint_writes w
-  WHERE w.thread_id = $1
-    AND (w.run_id = $2 OR (w.checkpoint_ns, w.checkpoint_id) IN (SELECT checkpoint_ns, checkpoint_id FROM c))
-  RETURNING 1
-)
-SELECT (SELECT count(*) FROM c)::int AS "checkpoints", (SELECT count(*) FROM w)::int AS "writes"`;
-
-/** Deletes blobs of thread $1 that no remaining checkpoint names. */
-export const GC_BLOBS = `
-WITH live AS (
-  SELECT DISTINCT c.checkpoint_ns, v.key AS channel, v.value AS version
-  FROM tl_checkpoints c CROSS JOIN LATERAL jsonb_each_text(c.checkpoint -> 'channel_versions') v
-  WHERE c.thread_id = $1
-), d AS (
-  DELETE FROM tl_checkpoint_blobs b
-  WHERE b.thread_id = $1 AND NOT EXISTS (
-    SELECT 1 FROM live l WHERE l.checkpoint_ns = b.checkpoint_ns AND l.channel = b.channel AND l.version = b.version
+  WHERE w.thread_id = $1 AND (
+    w.run_id = $4 OR EXISTS (SELECT 1 FROM doomed d WHERE d.checkpoint_ns = w.checkpoint_ns AND d.checkpoint_id = w.checkpoint_id)
   )
   RETURNING 1
 )
-SELECT count(*)::int AS "blobs" FROM d`;
-
-/** Deletes list items of thread $1 that no remaining list blob reaches. */
-export const GC_ITEMS = `
-WITH RECURSIVE live AS (
-  SELECT i.node, i.parent
-  FROM tl_checkpoint_blobs b JOIN tl_checkpoint_items i ON i.thread_id = b.thread_id AND i.node = b.blob
-  WHERE b.thread_id = $1 AND b.type = '${LIST_TYPE}'
-  UNION
-  SELECT i.node, i.parent
-  FROM live l
-  CROSS JOIN LATERAL (
-    SELECT x.node, x.parent FROM tl_checkpoint_items x WHERE x.thread_id = $1 AND x.node = l.parent LIMIT 1
-  ) i
-), d AS (
-  DELETE FROM tl_checkpoint_items i
-  WHERE i.thread_id = $1 AND NOT EXISTS (SELECT 1 FROM live l WHERE l.node = i.node)
-  RETURNING 1
-)
-SELECT count(*)::int AS "items" FROM d`;
+SELECT (SELECT count(*) FROM c)::int AS "checkpoints", (SELECT count(*) FROM w)::int AS "writes"`;
 
 /** $1 thread, $2 policy, $3 ttl in milliseconds. */
 export const SET_TTL = `

@@ -26,8 +26,6 @@ export interface SweepResult {
   threadIds: string[];
   checkpoints: number;
   writes: number;
-  blobs: number;
-  items: number;
   batches: number;
 }
 
@@ -78,7 +76,7 @@ export async function sweepExpired(db: Db, options: SweepOptions = {}): Promise<
   const batchSize = options.batchSize ?? 100;
   const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidInputError(`batchSize must be a positive integer, got ${batchSize}`);
-  const total: SweepResult = { threadIds: [], checkpoints: 0, writes: 0, blobs: 0, items: 0, batches: 0 };
+  const total: SweepResult = { threadIds: [], checkpoints: 0, writes: 0, batches: 0 };
   while (total.batches < maxBatches) {
     const { rows } = await db.pool.query<Omit<SweepResult, "batches">>(SWEEP_EXPIRED, [batchSize]);
     const batch = rows[0]!;
@@ -86,8 +84,6 @@ export async function sweepExpired(db: Db, options: SweepOptions = {}): Promise<
     total.threadIds.push(...batch.threadIds);
     total.checkpoints += batch.checkpoints;
     total.writes += batch.writes;
-    total.blobs += batch.blobs;
-    total.items += batch.items;
     if (batch.threadIds.length < batchSize) break;
   }
   return total;

@@ -8,6 +8,7 @@ import { migrate } from "../db/migrate.js";
 import { coreMigrations } from "../db/migrations.js";
 import { InvalidInputError, NotFoundError } from "../errors.js";
 import { ThreadStore, assertOwner, assertThreadId, assertUserId, type ThreadRow } from "../threads/store.js";
+import { ThreadlineSaver } from "../../checkpoints/index.js";
 import { createCheckpointer } from "./checkpointer.js";
 import type { ThreadlineContext } from "./context.js";
 import { validateConfig, validateInput, type LoadedGraph, type Project } from "./project.js";
@@ -158,19 +159,25 @@ export class Runtime {
     if (action.kind === "input") await this.threads.claim(threadId, graphId, {}, options.userId);
     const graph = await this.graph(graphId);
     const config = this.config(threadId, graphId, options.userId, options.configurable);
-    if (options.onToken) {
-      const stream = await graph.stream(payload, { ...config, streamMode: ["updates", "messages"] });
-      for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
-        if (mode === "updates") await this.reportUpdates(chunk as Record<string, unknown>, options);
-        else {
-          const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
-          await options.onToken(message, meta?.langgraph_node ?? "");
+    try {
+      if (options.onToken) {
+        const stream = await graph.stream(payload, { ...config, streamMode: ["updates", "messages"] });
+        for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+          if (mode === "updates") await this.reportUpdates(chunk as Record<string, unknown>, options);
+          else {
+            const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
+            await options.onToken(message, meta?.langgraph_node ?? "");
+          }
         }
+      } else {
+        const stream = await graph.stream(payload, { ...config, streamMode: "updates" });
+        for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) await this.reportUpdates(chunk, options);
       }
-    } else {
-      const stream = await graph.stream(payload, { ...config, streamMode: "updates" });
-      for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) await this.reportUpdates(chunk, options);
+    } catch (err) {
+      await this.flushCheckpoints().catch(() => undefined);
+      throw err;
     }
+    await this.flushCheckpoints();
     await this.threads.touch(threadId);
     const state = await this.state(graphId, threadId);
     return { threadId, graphId, status: state.interrupts.length > 0 ? "interrupted" : "complete", ...state };
@@ -201,6 +208,12 @@ export class Runtime {
 
   async close(): Promise<void> {
     await this.db.close();
+  }
+
+  // Steps commit without waiting for the disk (ThreadlineSaver's
+  // synchronousCommit); what a run reports is on disk first.
+  private async flushCheckpoints(): Promise<void> {
+    if (this.checkpointer instanceof ThreadlineSaver) await this.checkpointer.flush();
   }
 
   private async reportUpdates(chunk: Record<string, unknown>, options: RunOptions): Promise<void> {

@@ -17,7 +17,7 @@ import { StatementCounter } from "./stats.js";
 import { printReport } from "./report.js";
 
 const STOCK_TABLES = ["checkpoints", "checkpoint_blobs", "checkpoint_writes"];
-const THREADLINE_TABLES = ["tl_checkpoints", "tl_checkpoint_blobs", "tl_checkpoint_items", "tl_checkpoint_writes", "tl_checkpoint_ttl"];
+const THREADLINE_TABLES = ["tl_checkpoints", "tl_checkpoint_writes", "tl_checkpoint_ttl"];
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

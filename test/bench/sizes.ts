@@ -45,16 +45,14 @@ async function main() {
       `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = $1 AND c.relkind = 'r'`, [schema]);
     console.log("sum", total, "total_relation_size", t.rows[0].bytes);
-    for (const table of ["tl_checkpoints", "tl_checkpoint_blobs", "tl_checkpoint_items", "tl_checkpoint_writes"]) {
+    for (const table of ["tl_checkpoints", "tl_checkpoint_writes"]) {
       const r = await db.pool.query(`SELECT count(*)::int AS n, avg(pg_column_size(x.*))::int AS row FROM ${table} x`);
       console.log(table, r.rows[0]);
     }
-    const w = await db.pool.query(`SELECT channel, type, count(*)::int, avg(octet_length(blob))::int AS len FROM tl_checkpoint_writes GROUP BY 1, 2`);
-    console.log(w.rows);
-    const c = await db.pool.query(`SELECT avg(pg_column_size(checkpoint))::int AS cp, avg(pg_column_size(metadata))::int AS md, avg(octet_length(checkpoint::text))::int AS cptext FROM tl_checkpoints`);
-    console.log(c.rows, (await db.pool.query(`SELECT checkpoint::text, metadata::text FROM tl_checkpoints ORDER BY checkpoint_id DESC LIMIT 1`)).rows);
-    const it = await db.pool.query(`SELECT type, count(*)::int, avg(octet_length(blob))::int AS len FROM tl_checkpoint_items GROUP BY 1`);
-    console.log(it.rows);
+    const c = await db.pool.query(
+      `SELECT flags, count(*)::int AS n, avg(octet_length(body))::int AS body, max(octet_length(body)) AS largest FROM tl_checkpoints GROUP BY flags ORDER BY flags`,
+    );
+    console.log("rows by flags (1 = whole, 2 = carries the writes that produced it)", c.rows);
   } finally {
     if (!process.argv.includes("--keep")) await db.pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
     else console.log("kept", schema);

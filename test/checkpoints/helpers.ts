@@ -1,6 +1,7 @@
 import type { Database } from "../../src/db/database.js";
 import { ThreadlineSaver, type ThreadlineSaverOptions } from "../../checkpoints/index.js";
 import { buildGraph, inputFor } from "../bench/graph.js";
+import { StatementCounter } from "../bench/stats.js";
 
 export { buildGraph, inputFor };
 
@@ -29,23 +30,27 @@ export async function count(db: Database, table: string, threadId?: string): Pro
 }
 
 /**
- * Counts the statements sent through `db.pool.query` until `restore()` is
- * called (every saver statement goes through it).
+ * Counts the statements sent by every node-postgres client (both backends
+ * use pg.Client; the saver writes on connections it keeps, not through
+ * pool.query) until `restore()` is called.
  */
-export function countStatements(db: Pick<Database, "pool">): { readonly count: number; restore(): void } {
-  const pool = db.pool;
-  const original = pool.query.bind(pool);
-  let count = 0;
-  pool.query = ((...args: Parameters<typeof pool.query>) => {
-    count++;
-    return (original as (...a: unknown[]) => unknown)(...args);
-  }) as typeof pool.query;
+export function countStatements(): { readonly count: number; restore(): void } {
+  const counter = new StatementCounter();
+  counter.install();
   return {
     get count() {
-      return count;
+      return counter.statements + counter.transactionControl;
     },
-    restore: () => {
-      pool.query = original as typeof pool.query;
-    },
+    restore: () => counter.uninstall(),
   };
+}
+
+/** The stored rows of a thread's checkpoints, oldest first. */
+export async function rowsOf(db: Database, threadId: string) {
+  const { rows } = await db.pool.query<{ id: string; parent: string | null; flags: number; bytes: number }>(
+    `SELECT checkpoint_id AS id, parent_checkpoint_id AS parent, flags, octet_length(body) AS bytes
+     FROM tl_checkpoints WHERE thread_id = $1 ORDER BY checkpoint_id`,
+    [threadId],
+  );
+  return rows;
 }

@@ -3,13 +3,21 @@ import { expect, it } from "vitest";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../../src/errors.js";
 import { describeBackends } from "../helpers/db.js";
-import { buildGraph, count, freshSaver, runTo } from "./helpers.js";
+import { buildGraph, count, freshSaver, rowsOf, runTo } from "./helpers.js";
 
-const TABLES = ["tl_checkpoints", "tl_checkpoint_blobs", "tl_checkpoint_items", "tl_checkpoint_writes"];
+const TABLES = ["tl_checkpoints", "tl_checkpoint_writes"];
+const FULL = 1;
 
 describeBackends("checkpoint lifecycle", (db) => {
   const messagesOf = async (threadId: string) =>
     (await buildGraph(freshSaver(db())).getState({ configurable: { thread_id: threadId } })).values.messages;
+  const historyOf = async (threadId: string) => {
+    const history = [];
+    for await (const snapshot of buildGraph(freshSaver(db())).getStateHistory({ configurable: { thread_id: threadId } })) {
+      history.push({ id: snapshot.config.configurable?.checkpoint_id as string, messages: snapshot.values.messages?.length ?? 0 });
+    }
+    return history;
+  };
 
   it("deleteThread removes every row of the thread and nothing else", async () => {
     const saver = await ThreadlineSaver.create(db());
@@ -27,6 +35,7 @@ describeBackends("checkpoint lifecycle", (db) => {
     const copied = await saver.copyThread("t1", "t1-copy");
     expect(copied.checkpoints).toBe(await count(db(), "tl_checkpoints", "t1"));
     expect(await messagesOf("t1-copy")).toEqual(await messagesOf("t1"));
+    expect(await historyOf("t1-copy")).toEqual(await historyOf("t1"));
     await runTo(saver, "t1-copy", 10);
     expect(await messagesOf("t1-copy")).toHaveLength(10);
     expect(await messagesOf("t1")).toHaveLength(8);
@@ -34,24 +43,26 @@ describeBackends("checkpoint lifecycle", (db) => {
     await expect(saver.copyThread("missing", "t9")).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it("prune keeps the newest checkpoints and drops blobs and items only older ones used", async () => {
+  it("prune keeps the newest checkpoints, rewriting the oldest kept one whole", async () => {
     const saver = await ThreadlineSaver.create(db());
     const graph = await runTo(saver, "t1", 10);
     const config = { configurable: { thread_id: "t1" } };
     const latest = (await graph.getState(config)).values.messages;
-    // Rewrite history so the oldest items are only reachable from old checkpoints.
     const edits = latest.slice(0, 3).map((m: { id: string }) => new AIMessage({ id: m.id, content: "edited" }));
     await graph.updateState(config, { messages: edits }, "c");
-    const itemsBefore = await count(db(), "tl_checkpoint_items", "t1");
-    const result = await saver.prune("t1", { keepLatest: 1 });
-    expect(await count(db(), "tl_checkpoints", "t1")).toBe(1);
-    expect(result.checkpoints).toBeGreaterThan(0);
-    expect(result.items).toBeGreaterThan(0);
-    expect(await count(db(), "tl_checkpoint_items", "t1")).toBe(itemsBefore - result.items);
-    expect(await count(db(), "tl_checkpoint_items", "t1")).toBe(10);
+    const before = await historyOf("t1");
+    const result = await saver.prune("t1", { keepLatest: 3 });
+    expect(result).toMatchObject({ checkpoints: before.length - 3, rewritten: 1 });
+    const rows = await rowsOf(db(), "t1");
+    expect(rows).toHaveLength(3);
+    expect(rows[0]!.flags & FULL).toBe(FULL);
+    expect(await historyOf("t1")).toEqual(before.slice(0, 3));
     const after = await messagesOf("t1");
     expect(after).toHaveLength(10);
     expect(after[0].content).toBe("edited");
+    // The thread goes on from the pruned state.
+    await runTo(saver, "t1", 12);
+    expect(await messagesOf("t1")).toHaveLength(12);
     await expect(saver.prune("t1", { keepLatest: 0 })).rejects.toBeInstanceOf(InvalidInputError);
   });
 
@@ -67,5 +78,22 @@ describeBackends("checkpoint lifecycle", (db) => {
     expect(result.checkpoints).toBe(rows[0].n);
     expect(await messagesOf("t1")).toEqual(before);
     expect(await Promise.all(TABLES.map((t) => count(db(), t, "t1")))).toEqual(rowsBefore);
+    await runTo(saver, "t1", 7, { metadata: { run_id: "run-3" } });
+    expect(await messagesOf("t1")).toHaveLength(7);
+  });
+
+  it("deleteRun of an earlier run keeps later checkpoints readable", async () => {
+    const saver = await ThreadlineSaver.create(db());
+    await runTo(saver, "t1", 4, { metadata: { run_id: "run-1" } });
+    await runTo(saver, "t1", 7, { metadata: { run_id: "run-2" } });
+    await runTo(saver, "t1", 10, { metadata: { run_id: "run-3" } });
+    const latest = await messagesOf("t1");
+    const history = await historyOf("t1");
+    const result = await saver.deleteRun("t1", "run-2");
+    expect(result.rewritten).toBe(1);
+    expect(await messagesOf("t1")).toEqual(latest);
+    const remaining = await historyOf("t1");
+    expect(remaining.length).toBe(history.length - result.checkpoints);
+    expect(remaining[0]).toEqual(history[0]);
   });
 });

@@ -1,0 +1,208 @@
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { BODY_DICTIONARY } from "./compress.js";
+
+/** A serialised value: the serialiser's type tag and bytes. */
+export interface TypedBytes {
+  type: string;
+  data: Uint8Array;
+}
+
+/**
+ * What one checkpoint row stores for one channel it changed: no value, a
+ * whole value, or a list as the first `keep` items of the parent's list plus
+ * new items (an append is `keep` = the parent's length and the new items).
+ */
+export type ChannelEntry =
+  | { kind: "empty"; version: string }
+  | { kind: "value"; version: string; value: TypedBytes }
+  | { kind: "list"; version: string; keep: number; items: TypedBytes[] };
+
+/** A pending write as stored: the task that made it, where, and the value. */
+export interface StoredWrite {
+  taskId: string;
+  taskPath: string;
+  idx: number;
+  channel: string;
+  value: TypedBytes;
+}
+
+/**
+ * Everything a checkpoint row holds besides its keys. `writes` are the
+ * pending writes of the row's parent that arrived just before this row and
+ * travelled in the same statement; keeping them in the same compressed body
+ * as the new list items costs almost nothing, since a node's write and the
+ * message it appends are nearly the same bytes.
+ */
+export interface Body {
+  /** The checkpoint minus id and channel values, as JSON. */
+  record: Uint8Array;
+  metadata: TypedBytes;
+  channels: [string, ChannelEntry][];
+  writes: StoredWrite[];
+}
+
+const FORMAT = 1;
+// A 4 KB window (rather than 32 KB) halves the cost of setting up each
+// compression; a body's repeats (message boilerplate, a write and the
+// message it appends) sit well within it.
+const DEFLATE = { dictionary: BODY_DICTIONARY, windowBits: 12, memLevel: 4 };
+const KIND = { empty: 0, value: 1, list: 2 } as const;
+
+/**
+ * The stored form of a body: a small binary layout (varint lengths, no
+ * escaping of the serialised values inside it) deflated with a preset
+ * dictionary of LangChain's serialisation boilerplate.
+ */
+export function encodeBody(body: Body): Buffer {
+  const w = new Writer();
+  w.byte(FORMAT);
+  w.bytes(body.record);
+  w.typed(body.metadata);
+  w.varint(body.channels.length);
+  for (const [channel, entry] of body.channels) {
+    w.string(channel);
+    w.string(entry.version);
+    w.byte(KIND[entry.kind]);
+    if (entry.kind === "value") w.typed(entry.value);
+    if (entry.kind === "list") {
+      w.varint(entry.keep);
+      w.varint(entry.items.length);
+      for (const item of entry.items) w.typed(item);
+    }
+  }
+  w.varint(body.writes.length);
+  for (const write of body.writes) {
+    w.string(write.taskId);
+    w.string(write.taskPath);
+    w.varint(write.idx < 0 ? -2 * write.idx - 1 : 2 * write.idx);
+    w.string(write.channel);
+    w.typed(write.value);
+  }
+  return deflateRawSync(w.done(), DEFLATE);
+}
+
+/** Parses a stored body; throws a plain Error naming what is wrong when it is not one. */
+export function decodeBody(stored: Uint8Array): Body {
+  const r = new Reader(inflateRawSync(stored, { dictionary: BODY_DICTIONARY }));
+  const format = r.byte();
+  if (format !== FORMAT) throw new Error(`unknown body format ${format}`);
+  const record = r.bytes();
+  const metadata = r.typed();
+  const channels: [string, ChannelEntry][] = [];
+  for (let n = r.varint(); n > 0; n--) {
+    const channel = r.string();
+    const version = r.string();
+    const kind = r.byte();
+    if (kind === KIND.empty) channels.push([channel, { kind: "empty", version }]);
+    else if (kind === KIND.value) channels.push([channel, { kind: "value", version, value: r.typed() }]);
+    else if (kind === KIND.list) {
+      const keep = r.varint();
+      const items: TypedBytes[] = [];
+      for (let i = r.varint(); i > 0; i--) items.push(r.typed());
+      channels.push([channel, { kind: "list", version, keep, items }]);
+    } else throw new Error(`unknown channel entry kind ${kind}`);
+  }
+  const writes: StoredWrite[] = [];
+  for (let n = r.varint(); n > 0; n--) {
+    const taskId = r.string();
+    const taskPath = r.string();
+    const zigzag = r.varint();
+    const idx = zigzag % 2 === 1 ? -(zigzag + 1) / 2 : zigzag / 2;
+    writes.push({ taskId, taskPath, idx, channel: r.string(), value: r.typed() });
+  }
+  if (!r.atEnd()) throw new Error("trailing bytes after the body");
+  return { record, metadata, channels, writes };
+}
+
+class Writer {
+  private buf = Buffer.allocUnsafe(1024);
+  private at = 0;
+
+  byte(n: number): void {
+    this.reserve(1);
+    this.buf[this.at++] = n;
+  }
+
+  varint(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`cannot encode ${n} as a varint`);
+    this.reserve(8);
+    while (n >= 0x80) {
+      this.buf[this.at++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    this.buf[this.at++] = n;
+  }
+
+  bytes(data: Uint8Array): void {
+    this.varint(data.byteLength);
+    this.reserve(data.byteLength);
+    this.buf.set(data, this.at);
+    this.at += data.byteLength;
+  }
+
+  string(s: string): void {
+    const length = Buffer.byteLength(s);
+    this.varint(length);
+    this.reserve(length);
+    this.at += this.buf.write(s, this.at, "utf8");
+  }
+
+  typed(value: TypedBytes): void {
+    this.string(value.type);
+    this.bytes(value.data);
+  }
+
+  done(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+
+  private reserve(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(grown, 0, 0, this.at);
+    this.buf = grown;
+  }
+}
+
+class Reader {
+  private at = 0;
+
+  constructor(private readonly buf: Buffer) {}
+
+  byte(): number {
+    if (this.at >= this.buf.length) throw new Error("the body ends early");
+    return this.buf[this.at++]!;
+  }
+
+  varint(): number {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.byte();
+      n += (b & 0x7f) * scale;
+      if (b < 0x80) return n;
+      scale *= 0x80;
+      if (scale > 2 ** 49) throw new Error("a length in the body is too large");
+    }
+  }
+
+  bytes(): Buffer {
+    const length = this.varint();
+    if (this.at + length > this.buf.length) throw new Error("the body ends early");
+    const out = this.buf.subarray(this.at, this.at + length);
+    this.at += length;
+    return out;
+  }
+
+  string(): string {
+    return this.bytes().toString("utf8");
+  }
+
+  typed(): TypedBytes {
+    return { type: this.string(), data: this.bytes() };
+  }
+
+  atEnd(): boolean {
+    return this.at === this.buf.length;
+  }
+}

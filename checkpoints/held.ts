@@ -1,0 +1,96 @@
+import type { StoredWrite } from "./body.js";
+
+/** One putWrites() call waiting to travel with the next checkpoint. */
+export interface HeldWrites {
+  threadId: string;
+  checkpointNs: string;
+  checkpointId: string;
+  runId: string | null;
+  /** Special channels only: the call replaces what the task wrote before. */
+  upsert: boolean;
+  writes: StoredWrite[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Holds pending writes briefly so they can travel in the statement of the
+ * checkpoint that follows them. LangGraph writes a step's task results
+ * (putWrites) a fraction of a millisecond before it saves the checkpoint
+ * they produce (put) and then waits for both, so a step costs one round
+ * trip instead of two, and the written messages are compressed together
+ * with the same messages in the new checkpoint. Writes no checkpoint claims
+ * within `holdMs` (an interrupt, an error, a sibling task still running) go
+ * to the pending-writes table on their own. A putWrites() promise resolves
+ * only once its writes are stored either way.
+ */
+export class WriteHolder {
+  private held = new Map<string, HeldWrites[]>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly holdMs: number,
+    private readonly store: (held: HeldWrites) => Promise<void>,
+  ) {}
+
+  hold(held: Omit<HeldWrites, "resolve" | "reject">): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const entry = { ...held, resolve, reject };
+      if (this.holdMs <= 0) {
+        void this.store(entry);
+        return;
+      }
+      const key = heldKey(held.threadId, held.checkpointNs, held.checkpointId);
+      const list = this.held.get(key) ?? [];
+      list.push(entry);
+      this.held.set(key, list);
+      this.timer ??= setTimeout(() => this.release(), this.holdMs);
+    });
+  }
+
+  /** Takes the writes held against one checkpoint, to send with its child. */
+  take(threadId: string, checkpointNs: string, checkpointId: string): HeldWrites[] | undefined {
+    const key = heldKey(threadId, checkpointNs, checkpointId);
+    const list = this.held.get(key);
+    if (list) this.held.delete(key);
+    return list;
+  }
+
+  /** Stores everything held for a thread now (before a lifecycle operation touches it). */
+  async releaseThread(threadId: string): Promise<void> {
+    const stored: Promise<void>[] = [];
+    for (const [key, list] of this.held) {
+      if (list[0]!.threadId !== threadId) continue;
+      this.held.delete(key);
+      for (const entry of list) stored.push(this.store(entry));
+    }
+    await Promise.all(stored);
+  }
+
+  private release(): void {
+    this.timer = undefined;
+    const held = this.held;
+    this.held = new Map();
+    for (const list of held.values()) for (const entry of list) void this.store(entry);
+  }
+}
+
+/**
+ * The writes of several calls against one checkpoint, as stored: special
+ * channels (errors, interrupts...) replace earlier writes of the same task
+ * and index, other writes keep the first.
+ */
+export function mergeWrites(calls: readonly HeldWrites[]): StoredWrite[] {
+  const merged = new Map<string, StoredWrite>();
+  for (const call of calls) {
+    for (const write of call.writes) {
+      const key = `${write.taskId}\u0000${write.idx}`;
+      if (!merged.has(key) || call.upsert) merged.set(key, write);
+    }
+  }
+  return [...merged.values()];
+}
+
+function heldKey(threadId: string, checkpointNs: string, checkpointId: string): string {
+  return `${threadId}\u0000${checkpointNs}\u0000${checkpointId}`;
+}

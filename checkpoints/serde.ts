@@ -1,0 +1,141 @@
+import {
+  AIMessage,
+  AIMessageChunk,
+  ChatMessage,
+  ChatMessageChunk,
+  FunctionMessage,
+  FunctionMessageChunk,
+  HumanMessage,
+  HumanMessageChunk,
+  RemoveMessage,
+  SystemMessage,
+  SystemMessageChunk,
+  ToolMessage,
+  ToolMessageChunk,
+} from "@langchain/core/messages";
+import { JsonPlusSerializer, type SerializerProtocol } from "@langchain/langgraph-checkpoint";
+import type { TypedBytes } from "./body.js";
+
+type MessageClass = new (fields: Record<string, unknown>) => unknown;
+
+// The classes LangChain's loader finds under ["langchain_core", "messages", name].
+const MESSAGE_CLASSES = new Map<string, MessageClass>(
+  Object.entries({
+    AIMessage, AIMessageChunk, ChatMessage, ChatMessageChunk, FunctionMessage, FunctionMessageChunk,
+    HumanMessage, HumanMessageChunk, RemoveMessage, SystemMessage, SystemMessageChunk, ToolMessage, ToolMessageChunk,
+  }) as [string, MessageClass][],
+);
+
+const SLOW = Symbol("slow");
+const decoder = new TextDecoder();
+
+/**
+ * LangGraph's serialiser, with two shortcuts that produce exactly what it
+ * does. dumpsTypedSync: the stock dumpsTyped works synchronously and only
+ * then wraps its result in a promise; awaiting it lets the graph's other
+ * work run before a put's statement is written, so that work cannot overlap
+ * the round trip. loadsTyped: the stock reviver awaits every key of every
+ * object and then hands each message to LangChain's generic loader as a
+ * string to parse again, which makes reading a long history slow; plain JSON
+ * and LangChain messages are rebuilt directly here, the same way the loader
+ * builds them, and anything else still goes through the stock path.
+ */
+export class ThreadlineSerializer extends JsonPlusSerializer {
+  dumpsTypedSync(value: unknown): [string, Uint8Array] {
+    return value instanceof Uint8Array ? ["bytes", value] : ["json", this._dumps(value)];
+  }
+
+  override async loadsTyped(type: string, data: Uint8Array | string): Promise<unknown> {
+    if (type !== "json") return super.loadsTyped(type, data);
+    const text = typeof data === "string" ? data : decoder.decode(data);
+    const fast = revive(JSON.parse(text));
+    return fast === SLOW ? this._loads(text) : fast;
+  }
+}
+
+/** Serialises values at once when the serialiser can, else through its promises. */
+export function serialiseAll(serde: SerializerProtocol, values: readonly unknown[]): TypedBytes[] | Promise<TypedBytes[]> {
+  if (serde instanceof ThreadlineSerializer) {
+    return values.map((value) => {
+      const [type, data] = serde.dumpsTypedSync(value);
+      return { type, data };
+    });
+  }
+  return Promise.all(
+    values.map(async (value) => {
+      const [type, data] = await serde.dumpsTyped(value);
+      return { type, data };
+    }),
+  );
+}
+
+/** Plain JSON as parsed, messages as LangChain's loader would build them; SLOW for anything else LangChain-shaped. */
+function revive(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = revive(value[i]);
+      if (item === SLOW) return SLOW;
+      out[i] = item;
+    }
+    return out;
+  }
+  const record = value as Record<string, unknown>;
+  if ("__lc_escaped__" in record) return SLOW;
+  if ("lc" in record) return reviveMessage(record);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    const item = revive(record[key]);
+    if (item === SLOW) return SLOW;
+    out[key] = item;
+  }
+  return out;
+}
+
+function reviveMessage(record: Record<string, unknown>): unknown {
+  const id = record.id;
+  if (record.lc !== 1 || record.type !== "constructor" || !Array.isArray(id) || id.length !== 3) return SLOW;
+  if (id[0] !== "langchain_core" || id[1] !== "messages") return SLOW;
+  const cls = MESSAGE_CLASSES.get(id[2] as string);
+  const kwargs = record.kwargs;
+  if (!cls || kwargs === null || typeof kwargs !== "object" || Array.isArray(kwargs)) return SLOW;
+  // Nested LangChain objects are rare in messages; the stock path handles them.
+  if (containsLangChainObject(kwargs)) return SLOW;
+  const fields = revive(kwargs) as Record<string, unknown> | typeof SLOW;
+  if (fields === SLOW) return SLOW;
+  const aliases = invertedAliases(cls);
+  const mapped: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) mapped[aliases[key] || camelCase(key)] = fields[key];
+  return new cls(mapped);
+}
+
+function containsLangChainObject(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some(containsLangChainObject);
+  if ("lc" in value || "__lc_escaped__" in value) return true;
+  return Object.values(value).some(containsLangChainObject);
+}
+
+const aliasCache = new Map<MessageClass, Record<string, string>>();
+
+// As LangChain's loader: every lc_aliases along the prototype chain, inverted.
+function invertedAliases(cls: MessageClass): Record<string, string> {
+  let inverted = aliasCache.get(cls);
+  if (!inverted) {
+    const aliases: Record<string, string> = {};
+    for (let current: unknown = cls; current && (current as { prototype?: object }).prototype; current = Object.getPrototypeOf(current)) {
+      Object.assign(aliases, Reflect.get((current as { prototype: object }).prototype, "lc_aliases"));
+    }
+    inverted = Object.fromEntries(Object.entries(aliases).map(([key, value]) => [value, key]));
+    aliasCache.set(cls, inverted);
+  }
+  return inverted;
+}
+
+// As LangChain's keyFromJson: snake_case keys become camelCase.
+function camelCase(key: string): string {
+  const trimmed = key.trim();
+  if (!/[-_\s]/.test(trimmed)) return trimmed;
+  return trimmed.replace(/[-_\s]+/g, "_").toLowerCase().replace(/_+([a-z0-9])/g, (_, char: string) => char.toUpperCase());
+}

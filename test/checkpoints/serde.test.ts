@@ -1,0 +1,71 @@
+import { AIMessage, AIMessageChunk, ChatMessage, FunctionMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
+import { JsonPlusSerializer } from "@langchain/langgraph-checkpoint";
+import { describe, expect, it } from "vitest";
+import { matchesFilter } from "../../checkpoints/filter.js";
+import { ThreadlineSerializer } from "../../checkpoints/serde.js";
+
+describe("ThreadlineSerializer", () => {
+  const stock = new JsonPlusSerializer();
+  const ours = new ThreadlineSerializer();
+  const values: [string, unknown][] = [
+    ["AI message with tool calls and usage", new AIMessage({
+      content: "hi", id: "a1", name: "bot",
+      tool_calls: [{ id: "c1", name: "search", args: { q: "x", n: [1, 2] } }],
+      usage_metadata: { input_tokens: 1, output_tokens: 2, total_tokens: 3 },
+      additional_kwargs: { foo: { bar: 1 } }, response_metadata: { model: "m" },
+    })],
+    ["content blocks", new AIMessage({ content: [{ type: "text", text: "x" }, { type: "image_url", image_url: { url: "data:x" } }], id: "a2" })],
+    ["human", new HumanMessage({ content: "q", id: "h1" })],
+    ["system", new SystemMessage("sys")],
+    ["tool", new ToolMessage({ content: "r", tool_call_id: "c1", id: "t1", artifact: { x: 1 }, status: "error", name: "search" })],
+    ["remove", new RemoveMessage({ id: "a1" })],
+    ["chat", new ChatMessage({ content: "c", role: "critic" })],
+    ["function", new FunctionMessage({ content: "f", name: "fn" })],
+    ["chunk", new AIMessageChunk({ content: "chunk", id: "k1" })],
+    ["a write: a list of messages", [new AIMessage("a"), { plain: true, n: null, list: [1, "two"] }]],
+    ["messages nested in plain objects", { messages: [new HumanMessage("x")], deep: [new ToolMessage({ content: "t", tool_call_id: "z" })] }],
+    ["a Set (stock path)", new Set([1, 2])],
+    ["undefined (stock path)", undefined],
+    ["a plain object with an lc key (stock path)", { lc: 5, other: 1 }],
+    ["a message inside a message (stock path)", new AIMessage({ content: "x", additional_kwargs: { inner: new HumanMessage("n") as never } })],
+  ];
+
+  it.each(values)("reads back %s exactly as LangGraph's serialiser does", async (_name, value) => {
+    const [type, bytes] = await stock.dumpsTyped(value);
+    const expected = await stock.loadsTyped(type, bytes);
+    const actual = await ours.loadsTyped(type, bytes);
+    expect(actual).toEqual(expected);
+    expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+    if (expected !== null && typeof expected === "object") expect(Object.getPrototypeOf(actual)).toBe(Object.getPrototypeOf(expected));
+  });
+
+  it("writes the same bytes as LangGraph's serialiser, synchronously", async () => {
+    for (const [, value] of values) {
+      const [type, bytes] = await stock.dumpsTyped(value);
+      expect(ours.dumpsTypedSync(value)).toEqual([type, bytes]);
+    }
+    const raw = new Uint8Array([1, 2, 3]);
+    expect(ours.dumpsTypedSync(raw)).toEqual(["bytes", raw]);
+  });
+
+  it("fails on bytes that are not JSON, as the stock serialiser does", async () => {
+    await expect(ours.loadsTyped("json", "{nope")).rejects.toThrow(SyntaxError);
+  });
+});
+
+describe("metadata filters", () => {
+  it("follow jsonb containment", () => {
+    const metadata = { source: "loop", step: 3, parents: { "": "c1" }, tags: ["a", "b"], run: null };
+    expect(matchesFilter(metadata, { source: "loop" })).toBe(true);
+    expect(matchesFilter(metadata, { source: "loop", step: 3 })).toBe(true);
+    expect(matchesFilter(metadata, { step: 4 })).toBe(false);
+    expect(matchesFilter(metadata, { parents: {} })).toBe(true);
+    expect(matchesFilter(metadata, { parents: { "": "c1" } })).toBe(true);
+    expect(matchesFilter(metadata, { parents: { "": "c2" } })).toBe(false);
+    expect(matchesFilter(metadata, { tags: ["b"] })).toBe(true);
+    expect(matchesFilter(metadata, { tags: ["c"] })).toBe(false);
+    expect(matchesFilter(metadata, { run: null })).toBe(true);
+    expect(matchesFilter(metadata, { missing: null })).toBe(false);
+    expect(matchesFilter(metadata, { step: "3" })).toBe(false);
+  });
+});
