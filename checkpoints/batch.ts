@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { rowKey } from "./keys.js";
 import { BATCH_WRITE, INSERT_WRITES, PUT_CHECKPOINT, UPSERT_WRITES } from "./sql.js";
 import type { TtlPolicy } from "./ttl.js";
 
@@ -162,5 +163,5 @@ export class WriteBatcher {
 }
 
 function putKey(p: { threadId: string; checkpointNs: string; checkpointId: string }): string {
-  return `${p.threadId}\u0000${p.checkpointNs}\u0000${p.checkpointId}`;
+  return rowKey(p.threadId, p.checkpointNs, p.checkpointId);
 }

@@ -42,10 +42,13 @@ export interface Body {
 }
 
 const FORMAT = 1;
-// A 4 KB window (rather than 32 KB) halves the cost of setting up each
-// compression; a body's repeats (message boilerplate, a write and the
-// message it appends) sit well within it.
-const DEFLATE = { dictionary: BODY_DICTIONARY, windowBits: 12, memLevel: 4 };
+// Bodies are small (a step's is about 1 KB before compression), so setting
+// up a compressor costs more than compressing: a 4 KB window and 1 KB output
+// chunks (rather than 32 KB and 16 KB) cut that cost by a third, and a
+// body's repeats (message boilerplate, a write and the message it appends)
+// sit well within the window.
+const DEFLATE = { dictionary: BODY_DICTIONARY, windowBits: 12, memLevel: 4, chunkSize: 1024 };
+const INFLATE = { dictionary: BODY_DICTIONARY, chunkSize: 4096 };
 const KIND = { empty: 0, value: 1, list: 2 } as const;
 
 /**
@@ -83,7 +86,7 @@ export function encodeBody(body: Body): Buffer {
 
 /** Parses a stored body; throws a plain Error naming what is wrong when it is not one. */
 export function decodeBody(stored: Uint8Array): Body {
-  const r = new Reader(inflateRawSync(stored, { dictionary: BODY_DICTIONARY }));
+  const r = new Reader(inflateRawSync(stored, INFLATE));
   const format = r.byte();
   if (format !== FORMAT) throw new Error(`unknown body format ${format}`);
   const record = r.bytes();

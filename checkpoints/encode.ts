@@ -39,12 +39,6 @@ export interface PutInput {
   writes: StoredWrite[];
 }
 
-/** Serialises a value: its serialiser type and bytes. */
-export async function dumps(serde: SerializerProtocol, value: unknown): Promise<TypedBytes> {
-  const [type, data] = await serde.dumpsTyped(value);
-  return { type, data };
-}
-
 /** Values stored as lists (item by item, shared with the parent): non-empty plain arrays. */
 export function isListValue(value: unknown): value is unknown[] {
   return Array.isArray(value) && value.length > 0 && Object.getPrototypeOf(value) === Array.prototype;

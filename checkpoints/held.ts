@@ -1,4 +1,5 @@
 import type { StoredWrite } from "./body.js";
+import { rowKey } from "./keys.js";
 
 /** One putWrites() call waiting to travel with the next checkpoint. */
 export interface HeldWrites {
@@ -25,7 +26,8 @@ export interface HeldWrites {
  * only once its writes are stored either way.
  */
 export class WriteHolder {
-  private held = new Map<string, HeldWrites[]>();
+  private readonly held = new Map<string, HeldWrites[]>();
+  private readonly heldAt = new WeakMap<HeldWrites, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -40,17 +42,18 @@ export class WriteHolder {
         void this.store(entry);
         return;
       }
-      const key = heldKey(held.threadId, held.checkpointNs, held.checkpointId);
+      const key = rowKey(held.threadId, held.checkpointNs, held.checkpointId);
       const list = this.held.get(key) ?? [];
       list.push(entry);
       this.held.set(key, list);
+      this.heldAt.set(entry, performance.now());
       this.timer ??= setTimeout(() => this.release(), this.holdMs);
     });
   }
 
   /** Takes the writes held against one checkpoint, to send with its child. */
   take(threadId: string, checkpointNs: string, checkpointId: string): HeldWrites[] | undefined {
-    const key = heldKey(threadId, checkpointNs, checkpointId);
+    const key = rowKey(threadId, checkpointNs, checkpointId);
     const list = this.held.get(key);
     if (list) this.held.delete(key);
     return list;
@@ -67,11 +70,24 @@ export class WriteHolder {
     await Promise.all(stored);
   }
 
+  /** Stores what has waited `holdMs`; what came later waits its own turn. */
   private release(): void {
     this.timer = undefined;
-    const held = this.held;
-    this.held = new Map();
-    for (const list of held.values()) for (const entry of list) void this.store(entry);
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const [key, list] of this.held) {
+      const due = list.filter((entry) => now - this.heldAt.get(entry)! >= this.holdMs - 0.5);
+      const waiting = list.filter((entry) => !due.includes(entry));
+      for (const entry of due) {
+        this.heldAt.delete(entry);
+        void this.store(entry);
+      }
+      if (waiting.length > 0) {
+        this.held.set(key, waiting);
+        next = Math.min(next, ...waiting.map((entry) => this.heldAt.get(entry)! + this.holdMs - now));
+      } else this.held.delete(key);
+    }
+    if (Number.isFinite(next)) this.timer = setTimeout(() => this.release(), Math.max(1, next));
   }
 }
 
@@ -91,6 +107,3 @@ export function mergeWrites(calls: readonly HeldWrites[]): StoredWrite[] {
   return [...merged.values()];
 }
 
-function heldKey(threadId: string, checkpointNs: string, checkpointId: string): string {
-  return `${threadId}\u0000${checkpointNs}\u0000${checkpointId}`;
-}

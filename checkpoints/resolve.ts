@@ -157,7 +157,7 @@ export class RowStore {
     for (let i = path.length - 1; i >= 0; i--) {
       const row = path[i]!;
       const key = rowKey(row.threadId, row.checkpointNs, row.checkpointId);
-      for (const [channel, entry] of this.body(row).channels) this.apply(state, key, channel, entry, where(row));
+      for (const [channel, entry] of this.body(row).channels) this.apply(state, key, row.flags, channel, entry, where(row));
     }
     this.resolved.set(key, state);
     return state;
@@ -203,13 +203,20 @@ export class RowStore {
    * process already holds for them, or one placeholder each, shared by every
    * state of this read that contains them.
    */
-  private apply(state: Map<string, ChannelState>, key: string, channel: string, entry: ChannelEntry, at: CheckpointLocation): void {
+  private apply(
+    state: Map<string, ChannelState>,
+    key: string,
+    flags: number,
+    channel: string,
+    entry: ChannelEntry,
+    at: CheckpointLocation,
+  ): void {
     applyEntry(state, channel, entry, at, () => {
       let added = this.placeholders.get(entry);
       if (!added) {
         const part = { ...at, part: `channel "${channel}"` };
         added = (entry as { items: TypedBytes[] }).items.map((item, i) => {
-          const cacheKey = itemKey(key, channel, i);
+          const cacheKey = itemKey(key, flags, channel, i);
           return this.items.has(cacheKey) ? this.items.get(cacheKey) : new Unloaded(item, part, { items: this.items, key: cacheKey });
         });
         this.placeholders.set(entry, added);

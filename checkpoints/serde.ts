@@ -13,7 +13,7 @@ import {
   ToolMessage,
   ToolMessageChunk,
 } from "@langchain/core/messages";
-import { JsonPlusSerializer, type SerializerProtocol } from "@langchain/langgraph-checkpoint";
+import { DeltaSnapshot, JsonPlusSerializer, type SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import type { TypedBytes } from "./body.js";
 
 type MessageClass = new (fields: Record<string, unknown>) => unknown;
@@ -30,19 +30,28 @@ const SLOW = Symbol("slow");
 const decoder = new TextDecoder();
 
 /**
- * LangGraph's serialiser, with two shortcuts that produce exactly what it
- * does. dumpsTypedSync: the stock dumpsTyped works synchronously and only
- * then wraps its result in a promise; awaiting it lets the graph's other
- * work run before a put's statement is written, so that work cannot overlap
- * the round trip. loadsTyped: the stock reviver awaits every key of every
- * object and then hands each message to LangChain's generic loader as a
- * string to parse again, which makes reading a long history slow; plain JSON
- * and LangChain messages are rebuilt directly here, the same way the loader
- * builds them, and anything else still goes through the stock path.
+ * LangGraph's serialiser, with shortcuts that produce exactly what it does.
+ * dumpsTypedSync: the stock dumpsTyped works synchronously and only then
+ * wraps its result in a promise; awaiting it lets the graph's other work run
+ * before a put's statement is written, so that work cannot overlap the round
+ * trip. It also walks every object for cycles before stringifying it; here
+ * the native JSON.stringify goes first, and only a value it refuses (a
+ * cycle) takes the stock path. loadsTyped: the stock reviver awaits every key
+ * of every object and then hands each message to LangChain's generic loader
+ * as a string to parse again, which makes reading a long history slow; plain
+ * JSON and LangChain messages are rebuilt directly here, the same way the
+ * loader builds them, and anything else still goes through the stock path.
  */
 export class ThreadlineSerializer extends JsonPlusSerializer {
   dumpsTypedSync(value: unknown): [string, Uint8Array] {
-    return value instanceof Uint8Array ? ["bytes", value] : ["json", this._dumps(value)];
+    if (value instanceof Uint8Array) return ["bytes", value];
+    let text: string;
+    try {
+      text = JSON.stringify(value, replace);
+    } catch {
+      return ["json", this._dumps(value)];
+    }
+    return ["json", Buffer.from(text, "utf8")];
   }
 
   override async loadsTyped(type: string, data: Uint8Array | string): Promise<unknown> {
@@ -51,6 +60,24 @@ export class ThreadlineSerializer extends JsonPlusSerializer {
     const fast = revive(JSON.parse(text));
     return fast === SLOW ? this._loads(text) : fast;
   }
+}
+
+/** The stock serialiser's replacer: types JSON has no form for, as LangGraph writes them. */
+function replace(_key: string, value: unknown): unknown {
+  if (value === undefined) return { lc: 2, type: "undefined" };
+  if (value === null || typeof value !== "object") return value;
+  if (value instanceof DeltaSnapshot) return { lc: 2, type: "delta_snapshot", value: value.value };
+  if (value instanceof Set || value instanceof Map) return constructorRecord(value.constructor, undefined, [Array.from(value)]);
+  if (value instanceof RegExp) return constructorRecord(RegExp, undefined, [value.source, value.flags]);
+  if (value instanceof Error) return constructorRecord(Error, undefined, [value.message]);
+  const send = value as { lg_name?: unknown; node?: unknown; args?: unknown; timeout?: unknown };
+  if (send.lg_name === "Send") return { node: send.node, args: send.args, ...(send.timeout !== undefined ? { timeout: send.timeout } : {}) };
+  if (value instanceof Uint8Array) return constructorRecord(Uint8Array, "from", [Array.from(value)]);
+  return value;
+}
+
+function constructorRecord(constructor: { name: string }, method: string | undefined, args: unknown[]) {
+  return { lc: 2, type: "constructor", id: [constructor.name], method: method ?? null, args, kwargs: {} };
 }
 
 /** Serialises values at once when the serialiser can, else through its promises. */

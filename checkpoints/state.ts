@@ -6,8 +6,8 @@ import { rowKey } from "./keys.js";
 /**
  * Deserialised list items by where they are stored (checkpoint row,
  * channel, position among the items that row added), shared by every read
- * and put of this process. Stored items never change, so an entry never goes
- * stale; the oldest entries go first beyond `capacity`.
+ * and put of this process. What a key names never changes (see itemKey), so
+ * an entry never goes stale; the oldest entries go first beyond `capacity`.
  */
 export class ItemCache {
   private readonly items = new Map<string, unknown>();
@@ -29,8 +29,14 @@ export class ItemCache {
   }
 }
 
-export function itemKey(rowKey: string, channel: string, index: number): string {
-  return `${rowKey}\u0000${channel}\u0000${index}`;
+/**
+ * Where an item is stored. A row's flags are part of it: rewriting a row
+ * whole (when a prune removes its ancestors) renumbers its items, and
+ * always sets FULL, so an item cached from the row before cannot be
+ * mistaken for one of the rewritten row, in this process or another.
+ */
+export function itemKey(rowKey: string, flags: number, channel: string, index: number): string {
+  return `${rowKey}\u0000${flags & 1}\u0000${channel}\u0000${index}`;
 }
 
 /**

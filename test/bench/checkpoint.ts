@@ -12,7 +12,7 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
 import type { Database } from "../../src/db/database.js";
 import { openDatabase } from "../../src/db/open.js";
-import { type SaverMetrics, measureFloor, measureSaver } from "./measure.js";
+import { type SaverMetrics, measureConcurrent, measureFloor, measureSaver } from "./measure.js";
 import { StatementCounter } from "./stats.js";
 import { printReport } from "./report.js";
 
@@ -99,12 +99,25 @@ async function main() {
       log,
     });
 
+    // The same saver with every put waiting for the disk, so the cost of the
+    // default (asynchronous commit, flushed when a run ends) is on record.
+    let strict: { ms_per_step: number; concurrent_steps_per_s: number } | undefined;
+    if (db.kind === "postgres") {
+      const synchronous = await ThreadlineSaver.create(db, { synchronousCommit: true });
+      strict = {
+        ms_per_step: (await measureFloor(synchronous)).ms,
+        concurrent_steps_per_s: await measureConcurrent("threadline-sync", synchronous),
+      };
+      log(`  threadline, synchronous commit: ${strict.ms_per_step.toFixed(3)} ms/step, ${strict.concurrent_steps_per_s.toFixed(0)} concurrent steps/s`);
+    }
+
     const result = {
       backend,
       no_checkpointer_ms_per_step: floor,
       memory_saver_ms_per_step: memory,
       stock: { ...stockMetrics, no_checkpointer_ms_per_step: floor },
       threadline: { ...threadlineMetrics, no_checkpointer_ms_per_step: floor },
+      ...(strict ? { threadline_synchronous_commit: strict } : {}),
       seconds: (performance.now() - started) / 1000,
     };
     printReport(result);

@@ -66,6 +66,20 @@ describeBackends("checkpoint lifecycle", (db) => {
     await expect(saver.prune("t1", { keepLatest: 0 })).rejects.toBeInstanceOf(InvalidInputError);
   });
 
+  it("a process that cached a thread reads it right after another process pruned it", async () => {
+    const saver = await ThreadlineSaver.create(db());
+    await runTo(saver, "t1", 12);
+    const read = async (s: ThreadlineSaver) => {
+      const out = [];
+      for await (const tuple of s.list({ configurable: { thread_id: "t1" } })) out.push(tuple.checkpoint.channel_values);
+      return out;
+    };
+    const before = await read(saver);
+    await freshSaver(db()).prune("t1", { keepLatest: 6 });
+    expect(await read(saver)).toEqual(before.slice(0, 6));
+    expect(await read(freshSaver(db()))).toEqual(before.slice(0, 6));
+  });
+
   it("deleteRun rolls a thread back to where it was before the run", async () => {
     const saver = await ThreadlineSaver.create(db());
     await runTo(saver, "t1", 5, { metadata: { run_id: "run-1" } });
