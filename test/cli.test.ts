@@ -113,6 +113,18 @@ describe("threadline CLI without a database", () => {
     }
   });
 
+  it("refuses a commit mode it does not understand before opening the database", async () => {
+    const sandbox = await cliSandbox("pglite", { THREADLINE_SYNCHRONOUS_COMMIT: "sometimes" }, { emptyFolder: true });
+    try {
+      const result = await runCli(["threads", "list"], sandbox.env);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe('threadline: THREADLINE_SYNCHRONOUS_COMMIT must be on or off, got "sometimes"');
+      expect(existsSync(sandbox.env.THREADLINE_DATA_DIR!)).toBe(false);
+    } finally {
+      await sandbox.dispose();
+    }
+  });
+
   it("does not create a data folder for an unknown graph", async () => {
     const sandbox = await cliSandbox("pglite", {}, { emptyFolder: true });
     try {

@@ -49,10 +49,11 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   const chatModel = await chatModelFromEnvironment(env);
   const project = await loadProject(env.projectFile);
   const loaded = await project.load(graphId);
+  const checkpoints = env.checkpoints();
   const db = await openDatabase(env.database);
   let runtime: Runtime | undefined;
   try {
-    runtime = await Runtime.open({ db, project, chatModel });
+    runtime = await Runtime.open({ db, project, chatModel, checkpoints });
     const session = new ChatSession(runtime, graphId, threadId, userId, io);
     await session.start();
     const interactive = (io.input as { isTTY?: boolean }).isTTY === true;

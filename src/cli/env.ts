@@ -1,4 +1,5 @@
 import type { DatabaseOptions } from "../db/open.js";
+import { ConfigurationError } from "../errors.js";
 import { readModelEnvironment, type ChatModelSettings, type ModelVariables } from "../models/config.js";
 
 /** Everything the CLI takes from the environment, read once at the entrypoint. */
@@ -12,7 +13,14 @@ export interface CliEnvironment {
    * naming the variables when they are missing.
    */
   model: () => ChatModelSettings;
+  /**
+   * Checkpointer settings (THREADLINE_SYNCHRONOUS_COMMIT); throws
+   * ConfigurationError for a value it does not understand.
+   */
+  checkpoints: () => { synchronousCommit?: boolean };
 }
+
+const SWITCH: Record<string, boolean> = { on: true, true: true, "1": true, off: false, false: false, "0": false };
 
 export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
   const modelVariables: ModelVariables = {
@@ -29,5 +37,14 @@ export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
     },
     projectFile: env.THREADLINE_PROJECT || "langgraph.json",
     model: () => readModelEnvironment(modelVariables),
+    checkpoints: () => {
+      const raw = env.THREADLINE_SYNCHRONOUS_COMMIT?.trim().toLowerCase();
+      if (!raw) return {};
+      const synchronousCommit = SWITCH[raw];
+      if (synchronousCommit === undefined) {
+        throw new ConfigurationError(`THREADLINE_SYNCHRONOUS_COMMIT must be on or off, got "${env.THREADLINE_SYNCHRONOUS_COMMIT}"`);
+      }
+      return { synchronousCommit };
+    },
   };
 }

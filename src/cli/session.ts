@@ -20,10 +20,11 @@ export async function withRuntime<T>(
   // model settings) run first, so a bad command never creates a data folder
   // or a row.
   const services = (await before?.(project)) ?? {};
+  const checkpoints = env.checkpoints();
   const db = await openDatabase(env.database);
   let runtime: Runtime | undefined;
   try {
-    runtime = await Runtime.open({ db, project, ...services });
+    runtime = await Runtime.open({ db, project, checkpoints, ...services });
     return await fn(runtime);
   } finally {
     await (runtime ? runtime.close() : db.close());

@@ -1,4 +1,4 @@
-import { ThreadlineSaver } from "../../checkpoints/index.js";
+import { ThreadlineSaver, type ThreadlineSaverOptions } from "../../checkpoints/index.js";
 import type { Database } from "../db/database.js";
 
 /**
@@ -11,6 +11,6 @@ import type { Database } from "../db/database.js";
  * const checkpointer = await createCheckpointer(db);
  * const graph = builder.compile({ checkpointer });
  */
-export async function createCheckpointer(db: Database): Promise<ThreadlineSaver> {
-  return ThreadlineSaver.create(db);
+export async function createCheckpointer(db: Database, options: ThreadlineSaverOptions = {}): Promise<ThreadlineSaver> {
+  return ThreadlineSaver.create(db, options);
 }

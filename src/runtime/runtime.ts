@@ -8,7 +8,7 @@ import { migrate } from "../db/migrate.js";
 import { coreMigrations } from "../db/migrations.js";
 import { InvalidInputError, NotFoundError } from "../errors.js";
 import { ThreadStore, assertOwner, assertThreadId, assertUserId, type ThreadRow } from "../threads/store.js";
-import { ThreadlineSaver } from "../../checkpoints/index.js";
+import { ThreadlineSaver, type ThreadlineSaverOptions } from "../../checkpoints/index.js";
 import { createCheckpointer } from "./checkpointer.js";
 import type { ThreadlineContext } from "./context.js";
 import { validateConfig, validateInput, type LoadedGraph, type Project } from "./project.js";
@@ -75,6 +75,8 @@ export interface RuntimeOptions {
   db: Database;
   project: Project;
   checkpointer?: BaseCheckpointSaver;
+  /** Options of the checkpointer the runtime creates when none is given. */
+  checkpoints?: ThreadlineSaverOptions;
   /** The chat model nodes get from the run context (`chatModelOf(config)`). */
   chatModel?: BaseChatModel;
   /** Embeddings nodes get from the run context (`embeddingsOf(config)`). */
@@ -104,7 +106,7 @@ export class Runtime {
 
   static async open(options: RuntimeOptions): Promise<Runtime> {
     await migrate(options.db, [coreMigrations]);
-    const checkpointer = options.checkpointer ?? (await createCheckpointer(options.db));
+    const checkpointer = options.checkpointer ?? (await createCheckpointer(options.db, options.checkpoints));
     return new Runtime(options.db, options.project, checkpointer, {
       chatModel: options.chatModel,
       embeddings: options.embeddings,
