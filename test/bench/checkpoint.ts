@@ -12,7 +12,7 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
 import type { Database } from "../../src/db/database.js";
 import { openDatabase } from "../../src/db/open.js";
-import { type SaverMetrics, measureConcurrent, measureFloor, measureSaver } from "./measure.js";
+import { type SaverMetrics, measureFloor, measureSaver, medianConcurrent } from "./measure.js";
 import { StatementCounter } from "./stats.js";
 import { printReport } from "./report.js";
 
@@ -106,7 +106,7 @@ async function main() {
       const synchronous = await ThreadlineSaver.create(db, { synchronousCommit: true });
       strict = {
         ms_per_step: (await measureFloor(synchronous)).ms,
-        concurrent_steps_per_s: await measureConcurrent("threadline-sync", synchronous),
+        concurrent_steps_per_s: await medianConcurrent("threadline-sync", synchronous),
       };
       log(`  threadline, synchronous commit: ${strict.ms_per_step.toFixed(3)} ms/step, ${strict.concurrent_steps_per_s.toFixed(0)} concurrent steps/s`);
     }
