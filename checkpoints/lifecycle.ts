@@ -96,7 +96,7 @@ async function removeCheckpoints(
   const doomed = rows.filter((r) => r.doomed);
   const rewrites: [string, string, number, Buffer][] = [];
   for (const row of rows.filter((r) => r.boundary)) {
-    const page = readPage(db, serde, new Map(), () => nextChannelVersion(undefined));
+    const page = readPage((text, values) => db.pool.query(text, values), serde, new Map(), () => nextChannelVersion(undefined));
     const query = { threadId, checkpointNs: row.checkpointNs, checkpointId: row.checkpointId, before: null };
     const [key] = await page.next(query, 1);
     if (key !== rowKey(threadId, row.checkpointNs, row.checkpointId)) continue;

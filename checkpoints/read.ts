@@ -1,5 +1,5 @@
 import type { SerializerProtocol } from "@langchain/langgraph-checkpoint";
-import type { Database } from "../src/db/database.js";
+import type pg from "pg";
 import { rowKey } from "./keys.js";
 import { type CheckpointRow, RowStore, type WriteRow } from "./resolve.js";
 import { READ_CHAINS, READ_PAGE } from "./sql.js";
@@ -16,6 +16,9 @@ export interface PageQuery {
 
 type ReadRow = (CheckpointRow & { kind: 0; rank: string | null }) | (WriteRow & { kind: 1 });
 
+/** Runs one read statement (the saver prepares them per connection on Postgres). */
+export type ReadQuery = (text: string, values: unknown[]) => Promise<pg.QueryResult>;
+
 /**
  * Reads checkpoints page by page into one RowStore. The first page walks
  * each row's ancestors in the same statement (stopping at states in
@@ -23,12 +26,12 @@ type ReadRow = (CheckpointRow & { kind: 0; rank: string | null }) | (WriteRow & 
  * they only fetch what is still missing, in one more statement when any is.
  *
  * @example
- * const pages = readPage(db, serde, new Map(), () => 1);
+ * const pages = readPage((text, values) => db.pool.query(text, values), serde, new Map(), () => 1);
  * const keys = await pages.next({ threadId: "t1", checkpointNs: "", checkpointId: null, before: null }, 10);
  * const tuple = await pages.store.tuple(keys[0]);
  */
 export function readPage(
-  db: Pick<Database, "pool">,
+  query: ReadQuery,
   serde: SerializerProtocol,
   known: ReadonlyMap<string, State>,
   nextVersion: () => number | string,
@@ -55,12 +58,12 @@ export function readPage(
   return {
     store,
     /** Fetches the next page; returns the keys of its checkpoints, newest first. */
-    async next(query: PageQuery, size: number): Promise<string[]> {
-      const { rows } = await db.pool.query<ReadRow>(READ_PAGE, [
-        query.threadId, knownIds, query.checkpointNs, query.checkpointId, query.before, ...cursor, size, first,
+    async next(page: PageQuery, size: number): Promise<string[]> {
+      const { rows } = await query(READ_PAGE, [
+        page.threadId, knownIds, page.checkpointNs, page.checkpointId, page.before, ...cursor, size, first,
       ]);
       first = false;
-      const keys = add(rows);
+      const keys = add(rows as ReadRow[]);
       const missing = new Map<string, { threadId: string; checkpointNs: string; ids: string[] }>();
       for (const key of keys) {
         const row = store.missingAncestor(key);
@@ -71,8 +74,8 @@ export function readPage(
         missing.set(group, entry);
       }
       for (const { threadId, checkpointNs, ids } of missing.values()) {
-        const chain = await db.pool.query<ReadRow>(READ_CHAINS, [threadId, knownIds, checkpointNs, ids]);
-        add(chain.rows);
+        const chain = await query(READ_CHAINS, [threadId, knownIds, checkpointNs, ids]);
+        add(chain.rows as ReadRow[]);
       }
       const last = keys[keys.length - 1];
       if (last !== undefined) {

@@ -153,7 +153,7 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     };
     const filtered = filter !== undefined && Object.keys(filter).length > 0;
     const known = threadId ? this.cache.knownByKey(threadId) : new Map<string, State>();
-    const page = readPage(this.db, this.serde, known, () => this.getNextVersion(undefined), this.items);
+    const page = readPage((text, values) => this.read(text, values), this.serde, known, () => this.getNextVersion(undefined), this.items);
     let remaining = limit === undefined ? Number.POSITIVE_INFINITY : Math.floor(limit);
     while (remaining > 0) {
       const size = filtered ? this.pageSize : Math.min(remaining, this.pageSize);
@@ -304,7 +304,7 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
   /** Fetches one checkpoint (the latest when no id is given) and the rows needed to rebuild it. */
   private async readOne(threadId: string, checkpointNs: string, checkpointId: string | undefined) {
     const known = this.cache.knownByKey(threadId);
-    const page = readPage(this.db, this.serde, known, () => this.getNextVersion(undefined), this.items);
+    const page = readPage((text, values) => this.read(text, values), this.serde, known, () => this.getNextVersion(undefined), this.items);
     const [key] = await page.next({ threadId, checkpointNs, checkpointId: checkpointId ?? null, before: null }, 1);
     return key === undefined ? undefined : { store: page.store, key };
   }
@@ -346,6 +346,12 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
 
   private write(text: string, values: unknown[]) {
     return this.writers.query(this.prepared ? { name: statementName(text), text, values } : { text, values });
+  }
+
+  // Reads are planned once per connection too: planning the recursive read
+  // costs about as much as running it.
+  private read(text: string, values: unknown[]) {
+    return this.db.pool.query(this.prepared ? { name: statementName(text), text, values } : { text, values });
   }
 }
 
