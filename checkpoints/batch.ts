@@ -154,11 +154,11 @@ export class WriteBatcher {
       return new Set();
     }
     const p = pending.put;
-    const { rows } = await this.run(PUT_CHECKPOINT, [
+    const { rowCount } = await this.run(PUT_CHECKPOINT, [
       p.threadId, p.checkpointNs, p.checkpointId, p.parentId, p.runId, p.flags, p.body, p.needsParent,
       commit, defaultTtl?.ttlMs ?? null, defaultTtl?.policy ?? null,
     ]);
-    return new Set(rows.map((r: { threadId: string; checkpointNs: string; checkpointId: string }) => putKey(r)));
+    return rowCount ? new Set([putKey(p)]) : new Set();
   }
 }
 

@@ -94,10 +94,6 @@ export class RowStore {
     this.writes.set(key, list);
   }
 
-  has(key: string): boolean {
-    return this.rows.has(key);
-  }
-
   /**
    * The nearest ancestor of a fetched checkpoint that is needed but neither
    * fetched nor known: where another walk must start. Undefined when

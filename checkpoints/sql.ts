@@ -19,14 +19,13 @@ const CHECKPOINT_COLUMNS = "thread_id, checkpoint_ns, checkpoint_id, parent_chec
 
 const ON_CONFLICT_CHECKPOINT = `
 ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE
-SET parent_checkpoint_id = EXCLUDED.parent_checkpoint_id, run_id = EXCLUDED.run_id, flags = EXCLUDED.flags, body = EXCLUDED.body
-RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId"`;
+SET parent_checkpoint_id = EXCLUDED.parent_checkpoint_id, run_id = EXCLUDED.run_id, flags = EXCLUDED.flags, body = EXCLUDED.body`;
 
 /**
  * One checkpoint row, with TTL bookkeeping. A row that stores changes
- * against its parent ($8 true) is only written while the parent exists; no
- * row back means it was pruned or deleted meanwhile and the caller must
- * store the checkpoint whole.
+ * against its parent ($8 true) is only written while the parent exists; a
+ * row count of 0 means it was pruned or deleted meanwhile and the caller
+ * must store the checkpoint whole.
  *
  * $1 thread, $2 namespace, $3 id, $4 parent id, $5 run id, $6 flags, $7 body,
  * $8 needs parent, $9 commit mode, $10 default TTL ms, $11 default TTL policy.
@@ -100,7 +99,8 @@ WHERE NOT c.needs_parent OR EXISTS (
   SELECT 1 FROM tl_checkpoints p
   WHERE p.thread_id = c.thread_id AND p.checkpoint_ns = c.checkpoint_ns AND p.checkpoint_id = c.parent_id
 )
-${ON_CONFLICT_CHECKPOINT}`;
+${ON_CONFLICT_CHECKPOINT}
+RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId"`;
 
 /**
  * Waits until everything committed before it is on disk: a transactional
