@@ -15,6 +15,7 @@ import {
 } from "@langchain/core/messages";
 import { DeltaSnapshot, JsonPlusSerializer, type SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import type { TypedBytes } from "./body.js";
+import { messageRecord } from "./messages.js";
 
 type MessageClass = new (fields: Record<string, unknown>) => unknown;
 
@@ -47,7 +48,7 @@ export class ThreadlineSerializer extends JsonPlusSerializer {
     if (value instanceof Uint8Array) return ["bytes", value];
     let text: string;
     try {
-      text = JSON.stringify(value, replace);
+      text = JSON.stringify(fastForm(value), replace);
     } catch {
       return ["json", this._dumps(value)];
     }
@@ -60,6 +61,26 @@ export class ThreadlineSerializer extends JsonPlusSerializer {
     const fast = revive(JSON.parse(text));
     return fast === SLOW ? this._loads(text) : fast;
   }
+}
+
+/**
+ * The value with its messages replaced by the records their toJSON would
+ * return (messages.ts), for the shapes a step writes: a message (a list
+ * item) or an array holding messages (a node's write). Anything else is
+ * returned as it is.
+ */
+function fastForm(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const record = messageRecord(value[i]);
+      if (record === undefined) continue;
+      out ??= value.slice();
+      out[i] = record;
+    }
+    return out ?? value;
+  }
+  return messageRecord(value) ?? value;
 }
 
 /** The stock serialiser's replacer: types JSON has no form for, as LangGraph writes them. */

@@ -3,6 +3,7 @@ import { DeltaSnapshot, JsonPlusSerializer } from "@langchain/langgraph-checkpoi
 import { Send } from "@langchain/langgraph";
 import { describe, expect, it } from "vitest";
 import { matchesFilter } from "../../checkpoints/filter.js";
+import { messageRecord } from "../../checkpoints/messages.js";
 import { ThreadlineSerializer } from "../../checkpoints/serde.js";
 
 describe("ThreadlineSerializer", () => {
@@ -31,6 +32,12 @@ describe("ThreadlineSerializer", () => {
     ["a delta snapshot", new DeltaSnapshot([1, 2])],
     ["undefined (stock path)", undefined],
     ["a plain object with an lc key (stock path)", { lc: 5, other: 1 }],
+    ["AI chunk with tool call chunks", new AIMessageChunk({ content: "c", id: "k2", tool_call_chunks: [{ id: "c1", name: "f", args: '{"a":', index: 0, type: "tool_call_chunk" }] })],
+    ["a message with camelCase and undefined fields", new AIMessage({ content: "x", someField: 1, name: undefined } as never)],
+    ["a message with sparse and odd JSON values", new HumanMessage({ content: "x", additional_kwargs: { n: Number.NaN, neg: -0, list: [undefined, null, "s"], deep: { a: { b: { c: [] } } } } })],
+    ["an lc key inside a message (stock path)", new AIMessage({ content: "x", additional_kwargs: { payload: { lc: 1, kind: "user data" } } })],
+    ["an escaped-looking object inside a message (stock path)", new AIMessage({ content: "x", additional_kwargs: { __lc_escaped__: { a: 1 } } })],
+    ["a Date inside a message (stock path)", new AIMessage({ content: "x", response_metadata: { at: new Date(0) } })],
     ["a message inside a message (stock path)", new AIMessage({ content: "x", additional_kwargs: { inner: new HumanMessage("n") as never } })],
   ];
 
@@ -54,6 +61,21 @@ describe("ThreadlineSerializer", () => {
     }
     const raw = new Uint8Array([1, 2, 3]);
     expect(ours.dumpsTypedSync(raw)).toEqual(["bytes", raw]);
+  });
+
+  it("builds the common message classes' records itself, equal to their toJSON", () => {
+    const messages = [new AIMessage("a"), new HumanMessage("h"), new SystemMessage("s"), new ToolMessage({ content: "t", tool_call_id: "c" }), new AIMessageChunk("k")];
+    for (const message of messages) {
+      const record = messageRecord(message);
+      expect(record).toBeDefined();
+      expect(JSON.stringify(record)).toBe(JSON.stringify(message));
+    }
+    expect(messageRecord(new ChatMessage({ content: "c", role: "critic" }))).toBeUndefined();
+    expect(messageRecord({ lc: 1 })).toBeUndefined();
+    // A subclass may serialise differently (its own aliases, a custom toJSON): the stock path.
+    const custom = new (class Custom extends AIMessage {})({ content: "x", id: "s1" });
+    expect(messageRecord(custom)).toBeUndefined();
+    expect(Buffer.from(ours.dumpsTypedSync([custom])[1]).toString()).toBe(JSON.stringify([custom]));
   });
 
   it("fails on bytes that are not JSON, as the stock serialiser does", async () => {
