@@ -1,5 +1,6 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
 import { BODY_DICTIONARY } from "./compress.js";
+import { RawDeflater } from "./deflate.js";
 
 /** A serialised value: the serialiser's type tag and bytes. */
 export interface TypedBytes {
@@ -46,12 +47,10 @@ export interface Body {
 const FORMAT = 2;
 const WRITE_VALUE = 0;
 const WRITE_ITEMS = 1;
-// Bodies are small (a step's is about 1 KB before compression), so setting
-// up a compressor costs more than compressing: a 4 KB window and 1 KB output
-// chunks (rather than 32 KB and 16 KB) cut that cost by a third, and a
-// body's repeats (message boilerplate, a write and the message it appends)
-// sit well within the window.
-const DEFLATE = { dictionary: BODY_DICTIONARY, windowBits: 12, memLevel: 4, chunkSize: 1024 };
+// Bodies are small (a step's is about 1 KB before compression): a 4 KB
+// window and memLevel 4 (rather than 32 KB and 8) make the compressor's state
+// small, and a body's repeats (the message boilerplate) sit well within it.
+const deflater = new RawDeflater(BODY_DICTIONARY, 12, 4);
 const INFLATE = { dictionary: BODY_DICTIONARY, chunkSize: 4096 };
 const KIND = { empty: 0, value: 1, list: 2 } as const;
 
@@ -92,7 +91,7 @@ export function encodeBody(body: Body): Buffer {
       for (const n of ref) w.varint(n);
     }
   }
-  return deflateRawSync(w.done(), DEFLATE);
+  return deflater.deflate(w.done());
 }
 
 /** Parses a stored body; throws a plain Error naming what is wrong when it is not one. */

@@ -1,4 +1,5 @@
-import { deflateRawSync, inflateRawSync } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
+import { RawDeflater } from "./deflate.js";
 
 /**
  * Values in the pending-writes table (writes that did not travel with the
@@ -45,6 +46,8 @@ export const BODY_DICTIONARY = Buffer.concat([
   DICTIONARY,
 ]);
 
+const valueDeflater = new RawDeflater(DICTIONARY, 12, 4);
+
 /** Below this, deflate's framing costs more than it can save. */
 const MIN_PACK_BYTES = 48;
 
@@ -56,7 +59,7 @@ const MIN_PACK_BYTES = 48;
 export function packValue(type: string, bytes: Buffer): [string, Buffer] {
   const forced = type.startsWith(PACKED_PREFIX);
   if (bytes.length < MIN_PACK_BYTES && !forced) return [type, bytes];
-  const packed = deflateRawSync(bytes, { dictionary: DICTIONARY, windowBits: 12, memLevel: 4 });
+  const packed = valueDeflater.deflate(bytes);
   return packed.length < bytes.length || forced ? [PACKED_PREFIX + type, packed] : [type, bytes];
 }
 

@@ -24,10 +24,16 @@ export interface HeldWrites {
  * within `holdMs` (an interrupt, an error, a sibling task still running) go
  * to the pending-writes table on their own. A putWrites() promise resolves
  * only once its writes are stored either way.
+ *
+ * LangGraph saves a checkpoint only after its parent's put has finished, so
+ * the window of writes made against a checkpoint whose own put is still
+ * running (`storing`) opens when that put finishes: under load, when puts
+ * queue for a connection, a step's writes would otherwise miss it.
  */
 export class WriteHolder {
   private readonly held = new Map<string, HeldWrites[]>();
   private readonly heldAt = new WeakMap<HeldWrites, number>();
+  private readonly storing = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -49,6 +55,21 @@ export class WriteHolder {
       this.heldAt.set(entry, performance.now());
       this.timer ??= setTimeout(() => this.release(), this.holdMs);
     });
+  }
+
+  /** A put of this checkpoint has started: hold writes made against it until it ends. */
+  storingStarted(key: string): void {
+    this.storing.add(key);
+  }
+
+  /** The put of this checkpoint has ended: writes held against it have `holdMs` from now. */
+  storingEnded(key: string): void {
+    if (!this.storing.delete(key)) return;
+    const list = this.held.get(key);
+    if (!list) return;
+    const now = performance.now();
+    for (const entry of list) this.heldAt.set(entry, now);
+    this.timer ??= setTimeout(() => this.release(), this.holdMs);
   }
 
   /** Takes the writes held against one checkpoint, to send with its child. */
@@ -76,6 +97,7 @@ export class WriteHolder {
     const now = performance.now();
     let next = Number.POSITIVE_INFINITY;
     for (const [key, list] of this.held) {
+      if (this.storing.has(key)) continue;
       const due = list.filter((entry) => now - this.heldAt.get(entry)! >= this.holdMs - 0.5);
       const waiting = list.filter((entry) => !due.includes(entry));
       for (const entry of due) {

@@ -190,6 +190,8 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     // first child whose id sorts after the parent's.
     const held = parentId && checkpoint.id > parentId ? this.holder.take(threadId, checkpointNs, parentId) : undefined;
     const writes = held ? mergeWrites(held) : [];
+    const key = rowKey(threadId, checkpointNs, checkpoint.id);
+    this.holder.storingStarted(key);
     try {
       const job = { threadId, checkpointNs, checkpointId: checkpoint.id, parentId: parentId ?? null, runId: runIdOf(config, metadata) };
       const input = { location, checkpoint, metadata, newVersions, writes };
@@ -204,11 +206,13 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
         if (!stored) throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was not stored`);
       }
       this.cache.set(threadId, checkpointNs, checkpoint.id, row.state);
-      this.remember(rowKey(threadId, checkpointNs, checkpoint.id), row);
+      this.remember(key, row);
       for (const h of held ?? []) h.resolve();
     } catch (err) {
       for (const h of held ?? []) h.reject(err);
       throw err;
+    } finally {
+      this.holder.storingEnded(key);
     }
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }

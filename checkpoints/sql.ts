@@ -95,10 +95,15 @@ INSERT INTO tl_checkpoints (${CHECKPOINT_COLUMNS})
 SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_id, c.run_id, c.flags, c.body
 FROM commit_mode, unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::smallint[], $22::bytea[], $23::boolean[])
   AS c(thread_id, checkpoint_ns, checkpoint_id, parent_id, run_id, flags, body, needs_parent)
-WHERE NOT c.needs_parent OR EXISTS (
-  SELECT 1 FROM tl_checkpoints p
+-- LATERAL ... LIMIT 1 keeps the parent check an index probe per row: as an
+-- EXISTS under OR, the planner may hash the whole table instead, and a
+-- prepared statement keeps that plan as the table grows.
+LEFT JOIN LATERAL (
+  SELECT true AS found FROM tl_checkpoints p
   WHERE p.thread_id = c.thread_id AND p.checkpoint_ns = c.checkpoint_ns AND p.checkpoint_id = c.parent_id
-)
+  LIMIT 1
+) parent ON c.needs_parent
+WHERE NOT c.needs_parent OR parent.found
 ${ON_CONFLICT_CHECKPOINT}
 RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId"`;
 
