@@ -48,7 +48,8 @@ export class ThreadlineSerializer extends JsonPlusSerializer {
     if (value instanceof Uint8Array) return ["bytes", value];
     let text: string;
     try {
-      text = JSON.stringify(fastForm(value), replace);
+      const form = fastForm(value);
+      text = isPlainJson(form, 0) ? JSON.stringify(form) : JSON.stringify(form, replace);
     } catch {
       return ["json", this._dumps(value)];
     }
@@ -81,6 +82,38 @@ function fastForm(value: unknown): unknown {
     return out ?? value;
   }
   return messageRecord(value) ?? value;
+}
+
+/**
+ * True when the replacer would return every part of `value` unchanged, so
+ * the native JSON.stringify can run without calling back into JavaScript for
+ * each key: strings, numbers, booleans, null, arrays without holes or
+ * undefined, and plain objects without undefined values, toJSON or the shape
+ * of a Send.
+ */
+function isPlainJson(value: unknown, depth: number): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+      return true;
+    case "object":
+      break;
+    default:
+      return false;
+  }
+  if (depth > 32) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (value[i] === undefined || !isPlainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const record = value as Record<string, unknown>;
+  if ("toJSON" in record || record.lg_name === "Send") return false;
+  for (const key in record) if (!isPlainJson(record[key], depth + 1)) return false;
+  return true;
 }
 
 /** The stock serialiser's replacer: types JSON has no form for, as LangGraph writes them. */

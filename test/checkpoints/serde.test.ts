@@ -29,6 +29,12 @@ describe("ThreadlineSerializer", () => {
     ["a Set (stock path)", new Set([1, 2])],
     ["values JSON has no form for", { m: new Map([["a", 1]]), r: /x+/gi, e: new Error("no"), u: undefined, b: new Uint8Array([1, 2]), list: [undefined, 1] }],
     ["a Send", [new Send("node", { x: 1 })]],
+    ["a plain object shaped like a Send", { lg_name: "Send", node: "n", args: { a: 1 }, extra: true }],
+    ["plain JSON with holes, odd numbers and no prototype", {
+      // eslint-disable-next-line no-sparse-arrays
+      holes: [1, , 3], nums: [Number.NaN, Number.POSITIVE_INFINITY, -0, 1e21], bare: Object.assign(Object.create(null), { a: [null, "x"] }),
+    }],
+    ["plain JSON nested deeper than the shortcut walks", JSON.parse(`${"[".repeat(40)}1${"]".repeat(40)}`)],
     ["a delta snapshot", new DeltaSnapshot([1, 2])],
     ["undefined (stock path)", undefined],
     ["a plain object with an lc key (stock path)", { lc: 5, other: 1 }],
