@@ -195,15 +195,21 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     try {
       const job = { threadId, checkpointNs, checkpointId: checkpoint.id, parentId: parentId ?? null, runId: runIdOf(config, metadata) };
       const input = { location, checkpoint, metadata, newVersions, writes };
-      const encoded = encodeCheckpoint(this.serde, { ...input, base });
-      let row = encoded instanceof Promise ? await encoded : encoded;
-      let stored = await this.batcher.put({ ...job, flags: row.flags, body: row.body, needsParent: base.kind === "parent" });
-      if (!stored) {
+      const store = async (rowBase: Base): Promise<EncodedRow | undefined> => {
+        let row: EncodedRow | undefined;
+        const encode = () => (row ??= encodeCheckpoint(this.serde, { ...input, base: rowBase }) as EncodedRow);
+        // A serialiser that only works through promises encodes here; the
+        // batcher's encode must be synchronous.
+        if (!(this.serde instanceof ThreadlineSerializer)) row = await encodeCheckpoint(this.serde, { ...input, base: rowBase });
+        const stored = await this.batcher.put({ ...job, needsParent: rowBase.kind === "parent", encode });
+        return stored ? row : undefined;
+      };
+      let row = await store(base);
+      if (!row) {
         // The parent was pruned or deleted since this process read it: store the checkpoint whole.
         this.cache.forgetThread(threadId);
-        row = await encodeCheckpoint(this.serde, { ...input, base: { kind: "orphan" } });
-        stored = await this.batcher.put({ ...job, flags: row.flags, body: row.body, needsParent: false });
-        if (!stored) throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was not stored`);
+        row = await store({ kind: "orphan" });
+        if (!row) throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was not stored`);
       }
       this.cache.set(threadId, checkpointNs, checkpoint.id, row.state);
       this.remember(key, row);

@@ -2,11 +2,20 @@ import { AIMessage, HumanMessage, RemoveMessage } from "@langchain/core/messages
 import { emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
+import { ThreadlineSerializer } from "../../checkpoints/serde.js";
 import { describeBackends } from "../helpers/db.js";
 import { buildGraph, countStatements, freshSaver, rowsOf, runTo } from "./helpers.js";
 
 const FULL = 1;
 const CARRIES_WRITES = 2;
+/** Refuses one marker value, as a serialiser would a value it has no form for. */
+class Picky extends ThreadlineSerializer {
+  override dumpsTypedSync(value: unknown): [string, Uint8Array] {
+    if (value === "unencodable") throw new Error("no JSON form");
+    return super.dumpsTypedSync(value);
+  }
+}
+
 const meta = (step: number) => ({ source: "loop" as const, step, parents: {} });
 
 describeBackends("ThreadlineSaver", (db) => {
@@ -116,7 +125,7 @@ describeBackends("ThreadlineSaver", (db) => {
 
   it("groups calls that arrive while its write slot is busy, and fails only the faulty one", async () => {
     await ThreadlineSaver.create(db());
-    const saver = new ThreadlineSaver(db(), { maxConcurrentWrites: 1, holdWritesMs: 0 });
+    const saver = new ThreadlineSaver(db(), { maxConcurrentWrites: 1, holdWritesMs: 0, serde: new Picky() });
     const cp = (n: number) => ({ ...emptyCheckpoint(), id: uuid6(-1), channel_values: { n }, channel_versions: { n: 1 } });
     const base = await saver.put({ configurable: { thread_id: "t0" } }, cp(0), meta(0), { n: 1 });
     const statements = countStatements();
@@ -134,6 +143,16 @@ describeBackends("ThreadlineSaver", (db) => {
         saver.put({ configurable: { thread_id: "t4" } }, cp(4), meta(0), { n: 1 }),
       ]);
       expect(results.map((r) => r.status)).toEqual(["rejected", "fulfilled"]);
+      // A row that cannot be encoded fails alone, before its group is sent.
+      const before = statements.count;
+      const grouped = await Promise.allSettled([
+        saver.put({ configurable: { thread_id: "t5" } }, cp(5), meta(0), { n: 1 }),
+        saver.put({ configurable: { thread_id: "t6" } }, { ...cp(6), channel_values: { n: "unencodable" } }, meta(0), { n: 1 }),
+        saver.put({ configurable: { thread_id: "t7" } }, cp(7), meta(0), { n: 1 }),
+      ]);
+      expect(grouped.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect(String((grouped[1] as PromiseRejectedResult).reason)).toMatch(/no JSON form/);
+      expect(statements.count - before).toBe(2);
     } finally {
       statements.restore();
     }
@@ -141,6 +160,8 @@ describeBackends("ThreadlineSaver", (db) => {
     expect((await fresh.getTuple({ configurable: { thread_id: "t2" } }))?.checkpoint.channel_values).toEqual({ n: 2 });
     expect((await fresh.getTuple(base))?.pendingWrites).toEqual([["task", "n", 5]]);
     expect(await fresh.getTuple({ configurable: { thread_id: "t4" } })).toBeDefined();
+    expect((await fresh.getTuple({ configurable: { thread_id: "t7" } }))?.checkpoint.channel_values).toEqual({ n: 7 });
+    expect(await fresh.getTuple({ configurable: { thread_id: "t6" } })).toBeUndefined();
   });
 
   it("stores a checkpoint whole when its parent was deleted behind its back", async () => {
