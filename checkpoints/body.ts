@@ -35,8 +35,8 @@ export interface StoredWrite {
  * message it appends are nearly the same bytes.
  */
 export interface Body {
-  /** The checkpoint minus id and channel values, as JSON. */
-  record: Uint8Array;
+  /** The checkpoint minus id and channel values, as JSON (bytes when decoded). */
+  record: Uint8Array | string;
   metadata: TypedBytes;
   channels: [string, ChannelEntry][];
   writes: StoredWrite[];
@@ -62,7 +62,8 @@ const KIND = { empty: 0, value: 1, list: 2 } as const;
 export function encodeBody(body: Body): Buffer {
   const w = new Writer();
   w.byte(FORMAT);
-  w.bytes(body.record);
+  if (typeof body.record === "string") w.string(body.record);
+  else w.bytes(body.record);
   w.typed(body.metadata);
   w.varint(body.channels.length);
   for (const [channel, entry] of body.channels) {

@@ -77,7 +77,7 @@ export function encodeCheckpoint(serde: SerializerProtocol, input: PutInput): En
         state.set(channel, { kind: "list", version, items: plan.items });
       }
     }
-    const body = encodeBody({ record: Buffer.from(JSON.stringify(record)), metadata: metadata!, channels, writes: input.writes });
+    const body = encodeBody({ record: JSON.stringify(record), metadata: metadata!, channels, writes: input.writes });
     const flags = (base.kind === "parent" ? 0 : FULL) | (input.writes.length > 0 ? CARRIES_WRITES : 0);
     return { flags, body, state, entries: channels };
   };

@@ -12,6 +12,8 @@ export interface HeldWrites {
   writes: StoredWrite[];
   resolve: () => void;
   reject: (err: unknown) => void;
+  /** When the entry's hold began (performance.now()). */
+  heldAt: number;
 }
 
 /**
@@ -32,7 +34,6 @@ export interface HeldWrites {
  */
 export class WriteHolder {
   private readonly held = new Map<string, HeldWrites[]>();
-  private readonly heldAt = new WeakMap<HeldWrites, number>();
   private readonly storing = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -41,18 +42,21 @@ export class WriteHolder {
     private readonly store: (held: HeldWrites) => Promise<void>,
   ) {}
 
-  hold(held: Omit<HeldWrites, "resolve" | "reject">): Promise<void> {
+  /** Holds one call's writes; `entry` becomes the holder's (its resolve, reject and heldAt are set here). */
+  hold(entry: Omit<HeldWrites, "resolve" | "reject" | "heldAt">): Promise<void> {
     return new Promise((resolve, reject) => {
-      const entry = { ...held, resolve, reject };
+      const held = entry as HeldWrites;
+      held.resolve = resolve;
+      held.reject = reject;
+      held.heldAt = performance.now();
       if (this.holdMs <= 0) {
-        void this.store(entry);
+        void this.store(held);
         return;
       }
       const key = rowKey(held.threadId, held.checkpointNs, held.checkpointId);
-      const list = this.held.get(key) ?? [];
-      list.push(entry);
-      this.held.set(key, list);
-      this.heldAt.set(entry, performance.now());
+      const list = this.held.get(key);
+      if (list) list.push(held);
+      else this.held.set(key, [held]);
       this.timer ??= setTimeout(() => this.release(), this.holdMs);
     });
   }
@@ -68,7 +72,7 @@ export class WriteHolder {
     const list = this.held.get(key);
     if (!list) return;
     const now = performance.now();
-    for (const entry of list) this.heldAt.set(entry, now);
+    for (const entry of list) entry.heldAt = now;
     this.timer ??= setTimeout(() => this.release(), this.holdMs);
   }
 
@@ -98,15 +102,12 @@ export class WriteHolder {
     let next = Number.POSITIVE_INFINITY;
     for (const [key, list] of this.held) {
       if (this.storing.has(key)) continue;
-      const due = list.filter((entry) => now - this.heldAt.get(entry)! >= this.holdMs - 0.5);
+      const due = list.filter((entry) => now - entry.heldAt >= this.holdMs - 0.5);
       const waiting = list.filter((entry) => !due.includes(entry));
-      for (const entry of due) {
-        this.heldAt.delete(entry);
-        void this.store(entry);
-      }
+      for (const entry of due) void this.store(entry);
       if (waiting.length > 0) {
         this.held.set(key, waiting);
-        next = Math.min(next, ...waiting.map((entry) => this.heldAt.get(entry)! + this.holdMs - now));
+        next = Math.min(next, ...waiting.map((entry) => entry.heldAt + this.holdMs - now));
       } else this.held.delete(key);
     }
     if (Number.isFinite(next)) this.timer = setTimeout(() => this.release(), Math.max(1, next));
