@@ -16,7 +16,7 @@ import { migrate } from "../src/db/migrate.js";
 import { InvalidInputError } from "../src/errors.js";
 import { WriteBatcher } from "./batch.js";
 import { WriterConnections } from "./connections.js";
-import type { StoredWrite } from "./body.js";
+import type { StoredWrite, TypedBytes } from "./body.js";
 import { packValue } from "./compress.js";
 import { type Base, type EncodedRow, encodeCheckpoint } from "./encode.js";
 import { type HeldWrites, WriteHolder, mergeWrites } from "./held.js";
@@ -195,22 +195,23 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     try {
       const job = { threadId, checkpointNs, checkpointId: checkpoint.id, parentId: parentId ?? null, runId: runIdOf(config, metadata) };
       const input = { location, checkpoint, metadata, newVersions, writes };
-      const store = async (rowBase: Base): Promise<EncodedRow | undefined> => {
-        let row: EncodedRow | undefined;
-        const encode = () => (row ??= encodeCheckpoint(this.serde, { ...input, base: rowBase }) as EncodedRow);
-        // A serialiser that only works through promises encodes here; the
-        // batcher's encode must be synchronous.
-        if (!(this.serde instanceof ThreadlineSerializer)) row = await encodeCheckpoint(this.serde, { ...input, base: rowBase });
-        const stored = await this.batcher.put({ ...job, needsParent: rowBase.kind === "parent", encode });
-        return stored ? row : undefined;
-      };
-      let row = await store(base);
-      if (!row) {
+      let row: EncodedRow | undefined;
+      let rowBase = base;
+      const encode = () => (row ??= encodeCheckpoint(this.serde, { ...input, base: rowBase }) as EncodedRow);
+      // A serialiser that only works through promises encodes here; the
+      // batcher's encode must be synchronous.
+      const eager = !(this.serde instanceof ThreadlineSerializer);
+      if (eager) row = await encodeCheckpoint(this.serde, { ...input, base: rowBase });
+      if (!(await this.batcher.put({ ...job, needsParent: rowBase.kind === "parent", encode }))) {
         // The parent was pruned or deleted since this process read it: store the checkpoint whole.
         this.cache.forgetThread(threadId);
-        row = await store({ kind: "orphan" });
-        if (!row) throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was not stored`);
+        rowBase = { kind: "orphan" };
+        row = eager ? await encodeCheckpoint(this.serde, { ...input, base: rowBase }) : undefined;
+        if (!(await this.batcher.put({ ...job, needsParent: false, encode }))) {
+          throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was not stored`);
+        }
       }
+      if (!row) throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was stored without being encoded`);
       this.cache.set(threadId, checkpointNs, checkpoint.id, row.state);
       this.remember(key, row);
       for (const h of held ?? []) h.resolve();
@@ -223,11 +224,21 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     return { configurable: { thread_id: threadId, checkpoint_ns: checkpointNs, checkpoint_id: checkpoint.id } };
   }
 
-  override async putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ""): Promise<void> {
+  // Not async: the promise returned is the holder's own, which saves every
+  // step two promise hops; errors still arrive as a rejected promise.
+  override putWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath = ""): Promise<void> {
+    try {
+      return this.holdWrites(config, writes, taskId, taskPath);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  private holdWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath: string): Promise<void> {
     const { thread_id: threadId, checkpoint_ns: checkpointNs = "", checkpoint_id: checkpointId } = config.configurable ?? {};
     if (!threadId) throw new InvalidInputError('putWrites() needs "thread_id" in config.configurable');
     if (!checkpointId) throw new InvalidInputError('putWrites() needs "checkpoint_id" in config.configurable');
-    if (writes.length === 0) return;
+    if (writes.length === 0) return Promise.resolve();
     // Special channels (error, interrupt, resume...) have fixed negative
     // indexes and replace what the task wrote before; other writes keep the
     // first attempt's result.
@@ -238,11 +249,14 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
       if (!upsert && byIdx.has(idx)) continue;
       byIdx.set(idx, [channel, value]);
     }
-    // Held before this call first yields, so a put made right after it finds the writes.
+    // With a synchronous serialiser the writes are held before this call
+    // returns, so a put made right after it finds them.
+    const hold = (typed: TypedBytes[]) => {
+      const stored: StoredWrite[] = [...byIdx].map(([idx, [channel]], i) => ({ taskId, taskPath, idx, channel, value: typed[i]! }));
+      return this.holder.hold({ threadId, checkpointNs, checkpointId, runId: runIdOf(config), upsert, writes: stored });
+    };
     const serialised = serialiseAll(this.serde, [...byIdx.values()].map(([, value]) => value));
-    const typed = serialised instanceof Promise ? await serialised : serialised;
-    const stored: StoredWrite[] = [...byIdx].map(([idx, [channel]], i) => ({ taskId, taskPath, idx, channel, value: typed[i]! }));
-    await this.holder.hold({ threadId, checkpointNs, checkpointId, runId: runIdOf(config), upsert, writes: stored });
+    return serialised instanceof Promise ? serialised.then(hold) : hold(serialised);
   }
 
   override getNextVersion(current: number | undefined): number {

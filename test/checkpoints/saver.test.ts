@@ -2,6 +2,7 @@ import { AIMessage, HumanMessage, RemoveMessage } from "@langchain/core/messages
 import { emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
+import { InvalidInputError } from "../../src/errors.js";
 import { ThreadlineSerializer } from "../../checkpoints/serde.js";
 import { describeBackends } from "../helpers/db.js";
 import { buildGraph, countStatements, freshSaver, rowsOf, runTo } from "./helpers.js";
@@ -121,6 +122,15 @@ describeBackends("ThreadlineSaver", (db) => {
     const listed = [];
     for await (const tuple of freshSaver(db()).list({ configurable: { thread_id: "t1" } })) listed.push(tuple.pendingWrites);
     expect(listed).toEqual([[["task2", "__error__", "boom"]], [["task", "messages", [c]], ["task", "n", 2]]]);
+  });
+
+  it("rejects a call without the keys it needs, as a promise", async () => {
+    const saver = await ThreadlineSaver.create(db());
+    const cp = { ...emptyCheckpoint(), id: uuid6(-1) };
+    const writes = saver.putWrites({ configurable: { thread_id: "t1" } }, [["n", 1]], "task");
+    await expect(writes).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(saver.putWrites({ configurable: { checkpoint_id: cp.id } }, [["n", 1]], "task")).rejects.toThrow(/thread_id/);
+    await expect(saver.put({ configurable: {} }, cp, meta(0), {})).rejects.toThrow(/thread_id/);
   });
 
   it("groups calls that arrive while its write slot is busy, and fails only the faulty one", async () => {
