@@ -133,13 +133,15 @@ export async function measureSaver(name: string, saver: BaseCheckpointSaver, opt
 }
 
 /**
- * The median of three rounds of measureConcurrent after one warm-up round
+ * The median of five rounds of measureConcurrent after one warm-up round
  * (whose code paths, such as grouped statements, nothing before has run).
+ * A round takes about a second or less, and the machine's noise moves single
+ * rounds by ±10%, so five keep the median steady.
  */
 export async function medianConcurrent(name: string, saver: BaseCheckpointSaver): Promise<number> {
   await measureConcurrent(`${name}-warm`, saver);
   const rounds: number[] = [];
-  for (let i = 0; i < 3; i++) rounds.push(await measureConcurrent(`${name}-${i}`, saver));
+  for (let i = 0; i < 5; i++) rounds.push(await measureConcurrent(`${name}-${i}`, saver));
   return median(rounds);
 }
 
