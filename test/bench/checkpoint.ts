@@ -12,7 +12,7 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
 import type { Database } from "../../src/db/database.js";
 import { openDatabase } from "../../src/db/open.js";
-import { type SaverMetrics, measureFloor, measureSaver, medianConcurrent } from "./measure.js";
+import { type MeasureOptions, type SaverMetrics, measureFloor, measureReads, measureWrites, medianConcurrent } from "./measure.js";
 import { StatementCounter } from "./stats.js";
 import { printReport } from "./report.js";
 
@@ -79,44 +79,50 @@ async function main() {
 
     const stock = new PostgresSaver(db.pool, undefined, { schema: stockSchema });
     await stock.setup();
-    const stockReps = Number(arg("--stock-history-reps") ?? 1);
-    const stockMetrics: SaverMetrics = await measureSaver("stock", stock, {
+    const threadline = await ThreadlineSaver.create(db);
+    const stockOptions: MeasureOptions = {
       counter,
       sizeOf: sizeOf(db, stockSchema, STOCK_TABLES),
       payloadOf: payloadOf(db, stockSchema, STOCK_TABLES),
       fresh: () => new PostgresSaver(db.pool, undefined, { schema: stockSchema }),
-      historyAllReps: stockReps,
+      historyAllReps: Number(arg("--stock-history-reps") ?? 1),
       log,
-    });
-
-    const threadline = await ThreadlineSaver.create(db);
-    const threadlineMetrics = await measureSaver("threadline", threadline, {
+    };
+    const threadlineOptions: MeasureOptions = {
       counter,
       sizeOf: sizeOf(db, ours, THREADLINE_TABLES),
       payloadOf: payloadOf(db, ours, THREADLINE_TABLES),
       fresh: () => new ThreadlineSaver(db),
       historyAllReps: 5,
       log,
-    });
+    };
+    const stockWrites = await measureWrites("stock", stock, stockOptions);
+    const stockMetrics: SaverMetrics = { ...stockWrites.metrics, ...(await measureReads("stock", stock, stockWrites.threadId, stockOptions)) };
+    const threadlineWrites = await measureWrites("threadline", threadline, threadlineOptions);
+    const threadlineMetrics: SaverMetrics = {
+      ...threadlineWrites.metrics,
+      ...(await measureReads("threadline", threadline, threadlineWrites.threadId, threadlineOptions)),
+    };
 
     // The same saver with every put waiting for the disk, so the cost of the
     // default (asynchronous commit, flushed when a run ends) is on record.
-    let strict: { ms_per_step: number; concurrent_steps_per_s: number } | undefined;
-    if (db.kind === "postgres") {
-      const synchronous = await ThreadlineSaver.create(db, { synchronousCommit: true });
-      strict = {
-        ms_per_step: (await measureFloor(synchronous)).ms,
-        concurrent_steps_per_s: await medianConcurrent("threadline-sync", synchronous),
-      };
-      log(`  threadline, synchronous commit: ${strict.ms_per_step.toFixed(3)} ms/step, ${strict.concurrent_steps_per_s.toFixed(0)} concurrent steps/s`);
-    }
+    const synchronous = db.kind === "postgres" ? await ThreadlineSaver.create(db, { synchronousCommit: true }) : undefined;
+    const strictMs = synchronous ? (await measureFloor(synchronous)).ms : undefined;
+    if (strictMs !== undefined) log(`  threadline, synchronous commit: ${strictMs.toFixed(3)} ms/step`);
+
+    const concurrent = await medianConcurrent(
+      { stock, threadline, ...(synchronous ? { "threadline-sync": synchronous } : {}) },
+      log,
+    );
+    const strict =
+      strictMs !== undefined ? { ms_per_step: strictMs, concurrent_steps_per_s: concurrent["threadline-sync"]! } : undefined;
 
     const result = {
       backend,
       no_checkpointer_ms_per_step: floor,
       memory_saver_ms_per_step: memory,
-      stock: { ...stockMetrics, no_checkpointer_ms_per_step: floor },
-      threadline: { ...threadlineMetrics, no_checkpointer_ms_per_step: floor },
+      stock: { ...stockMetrics, concurrent_steps_per_s: concurrent.stock!, no_checkpointer_ms_per_step: floor },
+      threadline: { ...threadlineMetrics, concurrent_steps_per_s: concurrent.threadline!, no_checkpointer_ms_per_step: floor },
       ...(strict ? { threadline_synchronous_commit: strict } : {}),
       seconds: (performance.now() - started) / 1000,
     };

@@ -1,5 +1,5 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { buildGraph, inputFor } from "./graph.js";
+import { type BenchGraph, buildGraph, inputFor } from "./graph.js";
 import { type StatementCounter, median, timeIt } from "./stats.js";
 
 export const SIZES = [50, 100, 200, 400] as const;
@@ -20,7 +20,6 @@ export interface SaverMetrics {
   history_all_checkpoints: number;
   history_all_cold_ms_400: number | null;
   history_10_ms_400: number;
-  concurrent_steps_per_s: number;
 }
 
 export interface MeasureOptions {
@@ -37,46 +36,87 @@ export interface MeasureOptions {
 
 const SYNC = "sync" as const;
 
-/** Runs every measurement of the benchmark against one saver. */
-export async function measureSaver(name: string, saver: BaseCheckpointSaver, options: MeasureOptions): Promise<SaverMetrics> {
-  const { counter, log } = options;
-  const graph = buildGraph(saver);
-  const threadId = `bench-${name}-${Date.now()}`;
-  const thread = { configurable: { thread_id: threadId } };
-  const deltas: number[] = [];
-  const bytesAt: Record<string, number> = {};
-  const payloadAt: Record<string, number> = {};
-  let steps = 0;
-  let statements = 0;
-  let control = 0;
-  let steady = 0;
-  for (const [i, target] of SIZES.entries()) {
+type WriteMetrics = Pick<SaverMetrics,
+  "ms_per_step" | "steps_measured" | "statements_per_step" | "statements_per_step_overall" | "transaction_control_per_step" | "bytes_at" | "payload_bytes_at">;
+type ReadMetrics = Omit<SaverMetrics, keyof WriteMetrics>;
+
+/**
+ * Grows one thread to 400 messages in four invocations (50/100/200/400),
+ * timing every step and taking the tables' size at each size. Returns the
+ * thread (for measureReads) and the figures.
+ */
+export async function measureWrites(name: string, saver: BaseCheckpointSaver, options: MeasureOptions): Promise<{ threadId: string; metrics: WriteMetrics }> {
+  const run = new ThreadGrowth(name, saver, options);
+  for (const [i, target] of SIZES.entries()) await run.grow(i === 0, target);
+  return { threadId: run.threadId, metrics: run.metrics() };
+}
+
+class ThreadGrowth {
+  readonly threadId: string;
+  private readonly graph: BenchGraph;
+  private readonly deltas: number[] = [];
+  private readonly bytesAt: Record<string, number> = {};
+  private readonly payloadAt: Record<string, number> = {};
+  private steps = 0;
+  private statements = 0;
+  private control = 0;
+  private steady = 0;
+
+  constructor(
+    readonly name: string,
+    saver: BaseCheckpointSaver,
+    private readonly options: MeasureOptions,
+  ) {
+    this.graph = buildGraph(saver);
+    this.threadId = `bench-${name}-${Date.now()}`;
+  }
+
+  async grow(first: boolean, target: number): Promise<void> {
+    const { counter, log } = this.options;
     counter.reset();
-    const stream = await graph.stream(inputFor(i === 0), {
-      configurable: { thread_id: threadId, target },
+    const stream = await this.graph.stream(inputFor(first), {
+      configurable: { thread_id: this.threadId, target },
       durability: SYNC,
       recursionLimit: 10_000,
       streamMode: "updates",
     });
     let last: number | undefined;
-    let first = 0;
+    let firstCount = 0;
     let latest = 0;
     for await (const _chunk of stream) {
       const now = performance.now();
-      if (last !== undefined) deltas.push(now - last);
-      else first = counter.statements + counter.transactionControl;
+      if (last !== undefined) this.deltas.push(now - last);
+      else firstCount = counter.statements + counter.transactionControl;
       latest = counter.statements + counter.transactionControl;
       last = now;
-      steps++;
+      this.steps++;
     }
-    steady += latest - first;
-    statements += counter.statements;
-    control += counter.transactionControl;
-    bytesAt[String(target)] = await options.sizeOf();
-    payloadAt[String(target)] = await options.payloadOf();
-    log(`  ${name}: ${target} messages, ${bytesAt[String(target)]} bytes on disk, ${payloadAt[String(target)]} payload bytes`);
+    this.steady += latest - firstCount;
+    this.statements += counter.statements;
+    this.control += counter.transactionControl;
+    this.bytesAt[String(target)] = await this.options.sizeOf();
+    this.payloadAt[String(target)] = await this.options.payloadOf();
+    log(`  ${this.name}: ${target} messages, ${this.bytesAt[String(target)]} bytes on disk, ${this.payloadAt[String(target)]} payload bytes, median step so far ${median(this.deltas).toFixed(3)} ms`);
   }
 
+  metrics(): WriteMetrics {
+    return {
+      ms_per_step: median(this.deltas),
+      steps_measured: this.deltas.length,
+      statements_per_step: this.steady / this.deltas.length,
+      statements_per_step_overall: this.statements / this.steps,
+      transaction_control_per_step: this.control / this.steps,
+      bytes_at: this.bytesAt,
+      payload_bytes_at: this.payloadAt,
+    };
+  }
+}
+
+/** getState and history of the thread measureWrites grew, warm and with a fresh saver. */
+export async function measureReads(name: string, saver: BaseCheckpointSaver, threadId: string, options: MeasureOptions): Promise<ReadMetrics> {
+  const { log } = options;
+  const graph = buildGraph(saver);
+  const thread = { configurable: { thread_id: threadId } };
   await graph.getState(thread);
   const getState: number[] = [];
   for (let i = 0; i < 10; i++) getState.push((await timeIt(() => graph.getState(thread)))[0]);
@@ -110,39 +150,35 @@ export async function measureSaver(name: string, saver: BaseCheckpointSaver, opt
     }))[0]);
   }
   log(`  ${name}: cold getState ${median(coldState).toFixed(2)} ms, cold history ${coldHistory.length ? median(coldHistory).toFixed(1) : "skipped"} ms`);
-
-  const concurrent = await medianConcurrent(name, saver);
-  log(`  ${name}: ${concurrent.toFixed(0)} concurrent steps/s`);
-
   return {
-    ms_per_step: median(deltas),
-    steps_measured: deltas.length,
-    statements_per_step: steady / deltas.length,
-    statements_per_step_overall: statements / steps,
-    transaction_control_per_step: control / steps,
-    bytes_at: bytesAt,
-    payload_bytes_at: payloadAt,
     get_state_ms_400: median(getState),
     get_state_cold_ms_400: median(coldState),
     history_all_ms_400: historyAll.length ? median(historyAll) : null,
     history_all_checkpoints: historyCount,
     history_all_cold_ms_400: coldHistory.length ? median(coldHistory) : null,
     history_10_ms_400: median(history10),
-    concurrent_steps_per_s: concurrent,
   };
 }
 
 /**
- * The median of five rounds of measureConcurrent after one warm-up round
- * (whose code paths, such as grouped statements, nothing before has run).
- * A round takes about a second or less, and the machine's noise moves single
- * rounds by ±10%, so five keep the median steady.
+ * Steps per second of each saver running 50 threads × 20 steps at once: the
+ * median of five rounds after one warm-up round each (whose code paths, such
+ * as grouped statements, nothing before has run). The savers take turns
+ * round by round, so a change in the machine's load during the run (it moves
+ * single rounds by ±10% here) falls on all of them alike.
  */
-export async function medianConcurrent(name: string, saver: BaseCheckpointSaver): Promise<number> {
-  await measureConcurrent(`${name}-warm`, saver);
-  const rounds: number[] = [];
-  for (let i = 0; i < 5; i++) rounds.push(await measureConcurrent(`${name}-${i}`, saver));
-  return median(rounds);
+export async function medianConcurrent(savers: Record<string, BaseCheckpointSaver>, log: (line: string) => void): Promise<Record<string, number>> {
+  for (const [name, saver] of Object.entries(savers)) await measureConcurrent(`${name}-warm`, saver);
+  const rounds: Record<string, number[]> = Object.fromEntries(Object.keys(savers).map((name) => [name, []]));
+  for (let i = 0; i < 5; i++) {
+    for (const [name, saver] of Object.entries(savers)) rounds[name]!.push(await measureConcurrent(`${name}-${i}`, saver));
+  }
+  const medians: Record<string, number> = {};
+  for (const [name, values] of Object.entries(rounds)) {
+    medians[name] = median(values);
+    log(`  ${name}: ${medians[name]!.toFixed(0)} concurrent steps/s (rounds: ${values.map((v) => v.toFixed(0)).join(", ")})`);
+  }
+  return medians;
 }
 
 /** 50 threads × 20 steps at once; returns steps per second of wall time. */

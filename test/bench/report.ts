@@ -4,12 +4,15 @@ export interface BenchResult {
   backend: string;
   no_checkpointer_ms_per_step: number;
   memory_saver_ms_per_step: number;
-  stock: SaverMetrics;
-  threadline: SaverMetrics;
+  stock: SaverResult;
+  threadline: SaverResult;
   /** Threadline with `synchronousCommit: true` (every put waits for the disk); Postgres only. */
   threadline_synchronous_commit?: { ms_per_step: number; concurrent_steps_per_s: number };
   seconds: number;
 }
+
+/** One saver's figures in the JSON: its own measurements and the shared concurrency rounds. */
+export type SaverResult = SaverMetrics & { concurrent_steps_per_s: number; no_checkpointer_ms_per_step: number };
 
 interface Row {
   metric: string;

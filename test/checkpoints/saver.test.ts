@@ -188,6 +188,27 @@ describeBackends("ThreadlineSaver", (db) => {
     expect(rows[0]!.flags & FULL).toBe(FULL);
   });
 
+  it("stores a grouped checkpoint whole when its parent was deleted, and the rest of its group as changes", async () => {
+    await ThreadlineSaver.create(db());
+    const saver = new ThreadlineSaver(db(), { maxConcurrentWrites: 1, holdWritesMs: 0 });
+    const [a, b] = [new AIMessage("a"), new AIMessage("b")];
+    const cp = (messages: AIMessage[]) => ({ ...emptyCheckpoint(), id: uuid6(-1), channel_values: { messages }, channel_versions: { messages: messages.length } });
+    const first1 = await saver.put({ configurable: { thread_id: "t1" } }, cp([a]), meta(0), { messages: 1 });
+    const first2 = await saver.put({ configurable: { thread_id: "t2" } }, cp([a]), meta(0), { messages: 1 });
+    await freshSaver(db()).deleteThread("t1");
+    // t0 takes the only write slot; the next two wait and go as one statement.
+    const [, next1, next2] = await Promise.all([
+      saver.put({ configurable: { thread_id: "t0" } }, cp([a]), meta(0), { messages: 1 }),
+      saver.put(first1, cp([a, b]), meta(1), { messages: 2 }),
+      saver.put(first2, cp([a, b]), meta(1), { messages: 2 }),
+    ]);
+    const fresh = freshSaver(db());
+    expect((await fresh.getTuple(next1))?.checkpoint.channel_values.messages).toEqual([a, b]);
+    expect((await fresh.getTuple(next2))?.checkpoint.channel_values.messages).toEqual([a, b]);
+    expect((await rowsOf(db(), "t1")).map((r) => r.flags & FULL)).toEqual([FULL]);
+    expect((await rowsOf(db(), "t2")).map((r) => r.flags & FULL)).toEqual([FULL, 0]);
+  });
+
   it("pages list() and honours limit, before and metadata filters", async () => {
     const saver = await ThreadlineSaver.create(db(), { pageSize: 2 });
     await runTo(saver, "t1", 6);
