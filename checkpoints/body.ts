@@ -1,6 +1,7 @@
 import { inflateRawSync } from "node:zlib";
 import { BODY_DICTIONARY } from "./compress.js";
 import { RawDeflater } from "./deflate.js";
+import { applyEdit, findEditedItem, findItems, joinItems } from "./write-refs.js";
 
 /** A serialised value: the serialiser's type tag and bytes. */
 export interface TypedBytes {
@@ -43,10 +44,12 @@ export interface Body {
 }
 
 // Format 1 stored every write's value; format 2 (written now) may store a
-// write as a reference to items of the same body. Both are read.
+// write as a reference to items of the same body, or to one item with an
+// edit (write-refs.ts). Both are read.
 const FORMAT = 2;
 const WRITE_VALUE = 0;
 const WRITE_ITEMS = 1;
+const WRITE_EDITED_ITEM = 2;
 // Bodies are small (a step's is about 1 KB before compression): a 4 KB
 // window and memLevel 4 (rather than 32 KB and 8) make the compressor's state
 // small, and a body's repeats (the message boilerplate) sit well within it.
@@ -84,12 +87,17 @@ export function encodeBody(body: Body): Buffer {
     w.varint(write.idx < 0 ? -2 * write.idx - 1 : 2 * write.idx);
     w.string(write.channel);
     const ref = findItems(write.value, body.channels);
-    if (ref === undefined) {
-      w.byte(WRITE_VALUE);
-      w.typed(write.value);
-    } else {
+    const edit = ref ? undefined : findEditedItem(write.value, body.channels);
+    if (ref) {
       w.byte(WRITE_ITEMS);
       for (const n of ref) w.varint(n);
+    } else if (edit) {
+      w.byte(WRITE_EDITED_ITEM);
+      for (const n of [edit.channel, edit.item, edit.prefix, edit.suffix]) w.varint(n);
+      w.bytes(edit.middle);
+    } else {
+      w.byte(WRITE_VALUE);
+      w.typed(write.value);
     }
   }
   return deflater.deflate(w.done());
@@ -126,61 +134,13 @@ export function decodeBody(stored: Uint8Array): Body {
     const how = format === 1 ? WRITE_VALUE : r.byte();
     if (how === WRITE_VALUE) writes.push({ taskId, taskPath, idx, channel, value: r.typed() });
     else if (how === WRITE_ITEMS) writes.push({ taskId, taskPath, idx, channel, value: joinItems(channels, r.varint(), r.varint(), r.varint()) });
-    else throw new Error(`unknown write kind ${how}`);
+    else if (how === WRITE_EDITED_ITEM) {
+      const edit = { channel: r.varint(), item: r.varint(), prefix: r.varint(), suffix: r.varint(), middle: r.bytes() };
+      writes.push({ taskId, taskPath, idx, channel, value: applyEdit(channels, edit) });
+    } else throw new Error(`unknown write kind ${how}`);
   }
   if (!r.atEnd()) throw new Error("trailing bytes after the body");
   return { record, metadata, channels, writes };
-}
-
-const OPEN = 0x5b;
-const COMMA = 0x2c;
-const CLOSE = 0x5d;
-
-/**
- * A node's write of new messages is a JSON array of exactly the items the
- * checkpoint appends: `[item,item]`. Such a write is stored as [channel,
- * first item, count], which halves what a step compresses; the bytes are
- * compared, so a write that differs in any way is stored whole.
- */
-function findItems(value: TypedBytes, channels: [string, ChannelEntry][]): [number, number, number] | undefined {
-  const data = value.data;
-  if (value.type !== "json" || data.length < 3 || data[0] !== OPEN || data[data.length - 1] !== CLOSE) return undefined;
-  for (let c = 0; c < channels.length; c++) {
-    const entry = channels[c]![1];
-    if (entry.kind !== "list") continue;
-    for (let first = 0; first < entry.items.length; first++) {
-      const count = matchFrom(data, entry.items, first);
-      if (count > 0) return [c, first, count];
-    }
-  }
-  return undefined;
-}
-
-/** How many items from `first` on `data` lists exactly (0 if it is not such a list). */
-function matchFrom(data: Uint8Array, items: TypedBytes[], first: number): number {
-  let at = 1;
-  for (let i = first; i < items.length; i++) {
-    const item = items[i]!;
-    const end = at + item.data.length;
-    if (item.type !== "json" || end >= data.length || !sameBytes(data, at, item.data)) return 0;
-    if (data[end] === CLOSE) return end === data.length - 1 ? i - first + 1 : 0;
-    if (data[end] !== COMMA) return 0;
-    at = end + 1;
-  }
-  return 0;
-}
-
-function sameBytes(data: Uint8Array, at: number, part: Uint8Array): boolean {
-  return Buffer.compare(data.subarray(at, at + part.length), part) === 0;
-}
-
-function joinItems(channels: [string, ChannelEntry][], channel: number, first: number, count: number): TypedBytes {
-  const entry = channels[channel]?.[1];
-  if (entry?.kind !== "list" || count === 0 || first + count > entry.items.length) throw new Error("a write refers to items the body does not hold");
-  const parts: Uint8Array[] = [Buffer.of(OPEN)];
-  for (let i = first; i < first + count; i++) parts.push(i > first ? Buffer.of(COMMA) : Buffer.alloc(0), entry.items[i]!.data);
-  parts.push(Buffer.of(CLOSE));
-  return { type: "json", data: Buffer.concat(parts) };
 }
 
 class Writer {

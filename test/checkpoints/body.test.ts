@@ -55,6 +55,24 @@ describe("checkpoint bodies", () => {
     expect(decoded.writes.map((w) => text(w.value))).toEqual(writes.map(([, v]) => text(v)));
   });
 
+  it("store a write the reducer gave an id afterwards as an edit of its item, byte for byte", () => {
+    const withoutId = '{"lc":1,"type":"constructor","id":["langchain_core","messages","ToolMessage"],"kwargs":{"content":"' + "r".repeat(3000) + '"}}';
+    const withId = withoutId.replace(/}}$/, ',"id":"0a1b"}}');
+    const body = bodyWith([]);
+    body.channels[1] = ["messages", { kind: "list", version: "4", keep: 7, items: [json(first), json(withId)] }];
+    body.writes = [
+      { taskId: "task", taskPath: "", idx: 0, channel: "messages", value: json(`[${withoutId}]`) },
+      { taskId: "task", taskPath: "", idx: 1, channel: "messages", value: json(`[${withoutId.replace(/rrr"}}$/, 'xyz"}}')}]`) },
+      { taskId: "task", taskPath: "", idx: 2, channel: "messages", value: json(`["${"q".repeat(3000)}"]`) },
+    ];
+    const stored = encodeBody(body);
+    const decoded = decodeBody(stored);
+    expect(decoded.writes.map((w) => text(w.value))).toEqual(body.writes.map((w) => text(w.value)));
+    // The 3,000-character content is in the raw body once for the item and once in the write that
+    // shares too little with any item to be an edit; the two edited writes add almost nothing.
+    expect(rawOf(stored).length).toBeLessThan(2 * 3000 + 1200);
+  });
+
   it("read the first format, which stored every write whole", () => {
     const parts: Buffer[] = [];
     const varint = (n: number) => parts.push(Buffer.of(n));
@@ -82,6 +100,18 @@ describe("checkpoint bodies", () => {
     const decoded = decodeBody(stored);
     expect(decoded.channels).toHaveLength(1);
     expect(text(decoded.writes[0]!.value)).toEqual(["json", `[${first}]`]);
+  });
+
+  it("refuse an edit of an item the body does not hold", () => {
+    const body = bodyWith([["messages", json(`[${second.replace(/}}$/, ',"x":1}}')}]`)]]);
+    const raw = rawOf(encodeBody(body));
+    const decoded = decodeBody(deflateRawSync(raw, { dictionary: BODY_DICTIONARY }));
+    expect(text(decoded.writes[0]!.value)[1]).toContain('"x":1');
+    // The edit's fields: channel, item, prefix, suffix, then the middle's length and bytes.
+    const at = raw.lastIndexOf(Buffer.from(',"x":1')) - 1;
+    const tampered = Buffer.from(raw);
+    tampered[at - 4] = 9;
+    expect(() => decodeBody(deflateRawSync(tampered, { dictionary: BODY_DICTIONARY }))).toThrow(/does not hold/);
   });
 
   it("refuse a reference to items the body does not hold", () => {

@@ -1,4 +1,7 @@
-import { AIMessage, HumanMessage, RemoveMessage } from "@langchain/core/messages";
+import { inflateRawSync } from "node:zlib";
+import { AIMessage, HumanMessage, RemoveMessage, ToolMessage } from "@langchain/core/messages";
+import { END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
+import { BODY_DICTIONARY } from "../../checkpoints/compress.js";
 import { emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
@@ -50,6 +53,28 @@ describeBackends("ThreadlineSaver", (db) => {
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((r) => (r.flags & FULL) === 0 && r.bytes < 700)).toBe(true);
     expect((await buildGraph(freshSaver(db())).getState({ configurable: { thread_id: "t1" } })).values.messages).toHaveLength(44);
+  });
+
+  it("stores a long message once per step even when the reducer gives it its id after the write", async () => {
+    const saver = await ThreadlineSaver.create(db());
+    // Plain edges: nothing reads the state inside the task, so the message is written without an id.
+    const graph = new StateGraph(MessagesAnnotation)
+      .addNode("tool", () => ({ messages: [new ToolMessage({ content: "result ".repeat(800), tool_call_id: "c1" })] }))
+      .addEdge(START, "tool")
+      .addEdge("tool", END)
+      .compile({ checkpointer: saver });
+    const config = { configurable: { thread_id: "t1" }, durability: "sync" as const };
+    await graph.invoke({ messages: [new HumanMessage("go")] }, config);
+    const tuple = await freshSaver(db()).getTuple(config);
+    const written = tuple?.checkpoint.channel_values.messages as ToolMessage[];
+    expect(written.at(-1)?.id).toBeDefined();
+    const parent = await freshSaver(db()).getTuple({ configurable: { thread_id: "t1", checkpoint_id: tuple!.parentConfig!.configurable!.checkpoint_id } });
+    const write = parent?.pendingWrites?.find(([, channel]) => channel === "messages")?.[2] as ToolMessage[];
+    expect(write[0]!.id).toBeUndefined();
+    expect(write[0]!.content).toBe("result ".repeat(800));
+    const { rows } = await db().pool.query<{ body: Buffer }>("SELECT body FROM tl_checkpoints WHERE checkpoint_id = $1", [tuple!.checkpoint.id]);
+    const raw = inflateRawSync(rows[0]!.body, { dictionary: BODY_DICTIONARY }).toString();
+    expect(raw.split("result ".repeat(800)).length - 1).toBe(1);
   });
 
   it("keeps every version of a list exact: removals, replacements and duplicates", async () => {
