@@ -100,7 +100,8 @@ function copiesAsItself(value: unknown, depth: number): boolean {
   return true;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** An object literal's kind: Object.prototype or no prototype at all. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object") return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;

@@ -15,7 +15,7 @@ import {
 } from "@langchain/core/messages";
 import { DeltaSnapshot, JsonPlusSerializer, type SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import type { TypedBytes } from "./body.js";
-import { messageRecord } from "./messages.js";
+import { isPlainObject, messageRecord } from "./messages.js";
 
 type MessageClass = new (fields: Record<string, unknown>) => unknown;
 
@@ -108,9 +108,8 @@ function isPlainJson(value: unknown, depth: number): boolean {
     for (let i = 0; i < value.length; i++) if (value[i] === undefined || !isPlainJson(value[i], depth + 1)) return false;
     return true;
   }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  const record = value as Record<string, unknown>;
+  if (!isPlainObject(value)) return false;
+  const record = value;
   if ("toJSON" in record || record.lg_name === "Send") return false;
   for (const key in record) if (!isPlainJson(record[key], depth + 1)) return false;
   return true;

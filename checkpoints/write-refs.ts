@@ -14,7 +14,7 @@ type Channels = readonly [string, ChannelEntry][];
  */
 export function findItems(value: TypedBytes, channels: Channels): [number, number, number] | undefined {
   const data = value.data;
-  if (value.type !== "json" || data.length < 3 || data[0] !== OPEN || data[data.length - 1] !== CLOSE) return undefined;
+  if (!isJsonArray(value)) return undefined;
   for (let c = 0; c < channels.length; c++) {
     const entry = channels[c]![1];
     if (entry.kind !== "list") continue;
@@ -24,6 +24,12 @@ export function findItems(value: TypedBytes, channels: Channels): [number, numbe
     }
   }
   return undefined;
+}
+
+/** A serialised non-empty JSON array, the only shape a write of items can have. */
+function isJsonArray(value: TypedBytes): boolean {
+  const data = value.data;
+  return value.type === "json" && data.length >= 3 && data[0] === OPEN && data[data.length - 1] === CLOSE;
 }
 
 /** How many items from `first` on `data` lists exactly (0 if it is not such a list). */
@@ -71,7 +77,7 @@ export interface ItemEdit {
  */
 export function findEditedItem(value: TypedBytes, channels: Channels): ItemEdit | undefined {
   const data = value.data;
-  if (value.type !== "json" || data.length < 3 || data[0] !== OPEN || data[data.length - 1] !== CLOSE) return undefined;
+  if (!isJsonArray(value)) return undefined;
   const written = data.subarray(1, data.length - 1);
   let best: ItemEdit | undefined;
   for (let c = 0; c < channels.length; c++) {

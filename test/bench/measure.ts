@@ -1,5 +1,5 @@
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
-import { type BenchGraph, buildGraph, inputFor } from "./graph.js";
+import { buildGraph, inputFor } from "./graph.js";
 import { type StatementCounter, median, timeIt } from "./stats.js";
 
 export const SIZES = [50, 100, 200, 400] as const;
@@ -46,70 +46,54 @@ type ReadMetrics = Omit<SaverMetrics, keyof WriteMetrics>;
  * thread (for measureReads) and the figures.
  */
 export async function measureWrites(name: string, saver: BaseCheckpointSaver, options: MeasureOptions): Promise<{ threadId: string; metrics: WriteMetrics }> {
-  const run = new ThreadGrowth(name, saver, options);
-  for (const [i, target] of SIZES.entries()) await run.grow(i === 0, target);
-  return { threadId: run.threadId, metrics: run.metrics() };
-}
-
-class ThreadGrowth {
-  readonly threadId: string;
-  private readonly graph: BenchGraph;
-  private readonly deltas: number[] = [];
-  private readonly bytesAt: Record<string, number> = {};
-  private readonly payloadAt: Record<string, number> = {};
-  private steps = 0;
-  private statements = 0;
-  private control = 0;
-  private steady = 0;
-
-  constructor(
-    readonly name: string,
-    saver: BaseCheckpointSaver,
-    private readonly options: MeasureOptions,
-  ) {
-    this.graph = buildGraph(saver);
-    this.threadId = `bench-${name}-${Date.now()}`;
-  }
-
-  async grow(first: boolean, target: number): Promise<void> {
-    const { counter, log } = this.options;
+  const { counter, log } = options;
+  const graph = buildGraph(saver);
+  const threadId = `bench-${name}-${Date.now()}`;
+  const deltas: number[] = [];
+  const bytesAt: Record<string, number> = {};
+  const payloadAt: Record<string, number> = {};
+  let steps = 0;
+  let statements = 0;
+  let control = 0;
+  let steady = 0;
+  for (const [i, target] of SIZES.entries()) {
     counter.reset();
-    const stream = await this.graph.stream(inputFor(first), {
-      configurable: { thread_id: this.threadId, target },
+    const stream = await graph.stream(inputFor(i === 0), {
+      configurable: { thread_id: threadId, target },
       durability: SYNC,
       recursionLimit: 10_000,
       streamMode: "updates",
     });
     let last: number | undefined;
-    let firstCount = 0;
+    let first = 0;
     let latest = 0;
     for await (const _chunk of stream) {
       const now = performance.now();
-      if (last !== undefined) this.deltas.push(now - last);
-      else firstCount = counter.statements + counter.transactionControl;
+      if (last !== undefined) deltas.push(now - last);
+      else first = counter.statements + counter.transactionControl;
       latest = counter.statements + counter.transactionControl;
       last = now;
-      this.steps++;
+      steps++;
     }
-    this.steady += latest - firstCount;
-    this.statements += counter.statements;
-    this.control += counter.transactionControl;
-    this.bytesAt[String(target)] = await this.options.sizeOf();
-    this.payloadAt[String(target)] = await this.options.payloadOf();
-    log(`  ${this.name}: ${target} messages, ${this.bytesAt[String(target)]} bytes on disk, ${this.payloadAt[String(target)]} payload bytes, median step so far ${median(this.deltas).toFixed(3)} ms`);
+    steady += latest - first;
+    statements += counter.statements;
+    control += counter.transactionControl;
+    bytesAt[String(target)] = await options.sizeOf();
+    payloadAt[String(target)] = await options.payloadOf();
+    log(`  ${name}: ${target} messages, ${bytesAt[String(target)]} bytes on disk, ${payloadAt[String(target)]} payload bytes`);
   }
-
-  metrics(): WriteMetrics {
-    return {
-      ms_per_step: median(this.deltas),
-      steps_measured: this.deltas.length,
-      statements_per_step: this.steady / this.deltas.length,
-      statements_per_step_overall: this.statements / this.steps,
-      transaction_control_per_step: this.control / this.steps,
-      bytes_at: this.bytesAt,
-      payload_bytes_at: this.payloadAt,
-    };
-  }
+  return {
+    threadId,
+    metrics: {
+      ms_per_step: median(deltas),
+      steps_measured: deltas.length,
+      statements_per_step: steady / deltas.length,
+      statements_per_step_overall: statements / steps,
+      transaction_control_per_step: control / steps,
+      bytes_at: bytesAt,
+      payload_bytes_at: payloadAt,
+    },
+  };
 }
 
 /** getState and history of the thread measureWrites grew, warm and with a fresh saver. */
