@@ -3,7 +3,7 @@
  * the same database in one run. PGlite in memory by default; DATABASE_URL
  * selects a Postgres server. `--json <path>` writes the raw numbers.
  *
- *   npm run bench:checkpoint -- [--json out.json] [--stock-history-reps n] [--warm n]
+ *   npm run bench:checkpoint -- [--json out.json] [--stock-history-reps n] [--warm n] [--step-rounds n]
  */
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -12,7 +12,8 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
 import type { Database } from "../../src/db/database.js";
 import { openDatabase } from "../../src/db/open.js";
-import { type MeasureOptions, type SaverMetrics, measureFloor, measureReads, measureWrites, medianConcurrent } from "./measure.js";
+import { type MeasureOptions, type SaverMetrics, measureFloor, measureReads, measureWrites, medianConcurrent, roundsOfSteps } from "./measure.js";
+import { median } from "./stats.js";
 import { StatementCounter } from "./stats.js";
 import { printReport } from "./report.js";
 
@@ -76,9 +77,8 @@ async function main() {
     // --warm n: run the graph 400 × n steps first, so every figure, the floor
     // included, is taken with its code already compiled by the JIT.
     for (let i = 0; i < Number(arg("--warm") ?? 0); i++) await measureFloor(new MemorySaver());
-    const floor = (await measureFloor(undefined)).ms;
     const memory = (await measureFloor(new MemorySaver())).ms;
-    log(`  no checkpointer ${floor.toFixed(3)} ms/step, MemorySaver ${memory.toFixed(3)} ms/step`);
+    log(`  MemorySaver ${memory.toFixed(3)} ms/step`);
 
     const stock = new PostgresSaver(db.pool, undefined, { schema: stockSchema });
     await stock.setup();
@@ -99,21 +99,34 @@ async function main() {
       historyAllReps: 5,
       log,
     };
-    // Both savers' steps are timed before either's reads, which leave the
-    // heap full of garbage (the stock saver's whole history is ~70 MB).
+    // Every saver's steps are timed before the reads, which leave the heap
+    // full of garbage (the stock saver's whole history is ~70 MB).
     const stockWrites = await measureWrites("stock", stock, stockOptions);
     const threadlineWrites = await measureWrites("threadline", threadline, threadlineOptions);
-    const stockMetrics: SaverMetrics = { ...stockWrites.metrics, ...(await measureReads("stock", stock, stockWrites.threadId, stockOptions)) };
-    const threadlineMetrics: SaverMetrics = {
-      ...threadlineWrites.metrics,
-      ...(await measureReads("threadline", threadline, threadlineWrites.threadId, threadlineOptions)),
-    };
 
     // The same saver with every put waiting for the disk, so the cost of the
     // default (asynchronous commit, flushed when a run ends) is on record.
     const synchronous = db.kind === "postgres" ? await ThreadlineSaver.create(db, { synchronousCommit: true }) : undefined;
-    const strictMs = synchronous ? (await measureFloor(synchronous)).ms : undefined;
-    if (strictMs !== undefined) log(`  threadline, synchronous commit: ${strictMs.toFixed(3)} ms/step`);
+    const steps = await roundsOfSteps(
+      { "no checkpointer": undefined, stock, threadline, ...(synchronous ? { "threadline-sync": synchronous } : {}) },
+      Number(arg("--step-rounds") ?? 5),
+      log,
+    );
+    const floor = median(steps["no checkpointer"]!);
+    const strictMs = synchronous ? median(steps["threadline-sync"]!) : undefined;
+
+    const stockMetrics: SaverMetrics = {
+      ...stockWrites.metrics,
+      ms_per_step: median(steps.stock!),
+      ms_per_step_rounds: steps.stock!,
+      ...(await measureReads("stock", stock, stockWrites.threadId, stockOptions)),
+    };
+    const threadlineMetrics: SaverMetrics = {
+      ...threadlineWrites.metrics,
+      ms_per_step: median(steps.threadline!),
+      ms_per_step_rounds: steps.threadline!,
+      ...(await measureReads("threadline", threadline, threadlineWrites.threadId, threadlineOptions)),
+    };
 
     const concurrent = await medianConcurrent(
       { stock, threadline, ...(synchronous ? { "threadline-sync": synchronous } : {}) },

@@ -5,7 +5,11 @@ import { type StatementCounter, median, timeIt } from "./stats.js";
 export const SIZES = [50, 100, 200, 400] as const;
 
 export interface SaverMetrics {
+  /** Median of the interleaved rounds' medians (medianSteps). */
   ms_per_step: number;
+  ms_per_step_rounds: number[];
+  /** The same median taken once, over the steps that grew the measured thread in four invocations. */
+  ms_per_step_growth: number;
   steps_measured: number;
   /** Between consecutive steps (the steady state): put() + putWrites(). */
   statements_per_step: number;
@@ -37,8 +41,8 @@ export interface MeasureOptions {
 const SYNC = "sync" as const;
 
 type WriteMetrics = Pick<SaverMetrics,
-  "ms_per_step" | "steps_measured" | "statements_per_step" | "statements_per_step_overall" | "transaction_control_per_step" | "bytes_at" | "payload_bytes_at">;
-type ReadMetrics = Omit<SaverMetrics, keyof WriteMetrics>;
+  "ms_per_step_growth" | "steps_measured" | "statements_per_step" | "statements_per_step_overall" | "transaction_control_per_step" | "bytes_at" | "payload_bytes_at">;
+type ReadMetrics = Omit<SaverMetrics, keyof WriteMetrics | "ms_per_step" | "ms_per_step_rounds">;
 
 /**
  * Grows one thread to 400 messages in four invocations (50/100/200/400),
@@ -85,7 +89,7 @@ export async function measureWrites(name: string, saver: BaseCheckpointSaver, op
   return {
     threadId,
     metrics: {
-      ms_per_step: median(deltas),
+      ms_per_step_growth: median(deltas),
       steps_measured: deltas.length,
       statements_per_step: steady / deltas.length,
       statements_per_step_overall: statements / steps,
@@ -145,6 +149,25 @@ export async function measureReads(name: string, saver: BaseCheckpointSaver, thr
 }
 
 /**
+ * Milliseconds per step of each saver (undefined: no checkpointer), in
+ * `rounds` rounds where the savers take turns, each turn one new thread run
+ * straight to 400 messages. Returns every saver's per-round medians. Taking
+ * turns matters as much here as for concurrency: the machine drifts by tens
+ * of percent within a minute, and one pass per saver, minutes apart, put that
+ * drift into the ratio.
+ */
+export async function roundsOfSteps(savers: Record<string, BaseCheckpointSaver | undefined>, rounds: number, log: (line: string) => void): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = Object.fromEntries(Object.keys(savers).map((name) => [name, []]));
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, saver] of Object.entries(savers)) out[name]!.push((await measureFloor(saver)).ms);
+  }
+  for (const [name, values] of Object.entries(out)) {
+    log(`  ${name}: ${median(values).toFixed(3)} ms/step (rounds: ${values.map((v) => v.toFixed(3)).join(", ")})`);
+  }
+  return out;
+}
+
+/**
  * Steps per second of each saver running 50 threads × 20 steps at once: the
  * median of five rounds after one warm-up round each (whose code paths, such
  * as grouped statements, nothing before has run). The savers take turns
@@ -177,7 +200,7 @@ export async function measureConcurrent(name: string, saver: BaseCheckpointSaver
           // The human input counts as one message, so target = steps + 1.
           configurable: { thread_id: `bench-${name}-c${stamp}-${t}`, target: stepsPerThread + 1 },
           durability: SYNC,
-      recursionLimit: 10_000,
+          recursionLimit: 10_000,
           streamMode: "updates",
         });
         for await (const _chunk of stream) count++;
@@ -189,6 +212,8 @@ export async function measureConcurrent(name: string, saver: BaseCheckpointSaver
   return steps / (ms / 1000);
 }
 
+let floorRuns = 0;
+
 /** Median step time of the graph run straight to 400 messages (no resumes). */
 export async function measureFloor(saver: BaseCheckpointSaver | undefined, counter?: StatementCounter): Promise<{ ms: number; statements: number }> {
   counter?.reset();
@@ -196,9 +221,9 @@ export async function measureFloor(saver: BaseCheckpointSaver | undefined, count
   const deltas: number[] = [];
   let last: number | undefined;
   const stream = await graph.stream(inputFor(true), {
-    configurable: { thread_id: `bench-floor-${Date.now()}`, target: 400 },
+    configurable: { thread_id: `bench-floor-${Date.now()}-${++floorRuns}`, target: 400 },
     durability: SYNC,
-      recursionLimit: 10_000,
+    recursionLimit: 10_000,
     streamMode: "updates",
   });
   let first = 0;
