@@ -13,8 +13,7 @@ import { ThreadlineSaver } from "../../checkpoints/index.js";
 import type { Database } from "../../src/db/database.js";
 import { openDatabase } from "../../src/db/open.js";
 import { type MeasureOptions, type SaverMetrics, measureFloor, measureReads, measureWrites, medianConcurrent, roundsOfSteps } from "./measure.js";
-import { median } from "./stats.js";
-import { StatementCounter } from "./stats.js";
+import { StatementCounter, median } from "./stats.js";
 import { printReport } from "./report.js";
 
 const STOCK_TABLES = ["checkpoints", "checkpoint_blobs", "checkpoint_writes"];
@@ -107,11 +106,8 @@ async function main() {
     // The same saver with every put waiting for the disk, so the cost of the
     // default (asynchronous commit, flushed when a run ends) is on record.
     const synchronous = db.kind === "postgres" ? await ThreadlineSaver.create(db, { synchronousCommit: true }) : undefined;
-    const steps = await roundsOfSteps(
-      { "no checkpointer": undefined, stock, threadline, ...(synchronous ? { "threadline-sync": synchronous } : {}) },
-      Number(arg("--step-rounds") ?? 5),
-      log,
-    );
+    const savers = { stock, threadline, ...(synchronous ? { "threadline-sync": synchronous } : {}) };
+    const steps = await roundsOfSteps({ "no checkpointer": undefined, ...savers }, Number(arg("--step-rounds") ?? 5), log);
     const floor = median(steps["no checkpointer"]!);
     const strictMs = synchronous ? median(steps["threadline-sync"]!) : undefined;
 
@@ -128,10 +124,7 @@ async function main() {
       ...(await measureReads("threadline", threadline, threadlineWrites.threadId, threadlineOptions)),
     };
 
-    const concurrent = await medianConcurrent(
-      { stock, threadline, ...(synchronous ? { "threadline-sync": synchronous } : {}) },
-      log,
-    );
+    const concurrent = await medianConcurrent(savers, log);
     const strict =
       strictMs !== undefined ? { ms_per_step: strictMs, concurrent_steps_per_s: concurrent["threadline-sync"]! } : undefined;
 

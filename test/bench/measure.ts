@@ -5,7 +5,7 @@ import { type StatementCounter, median, timeIt } from "./stats.js";
 export const SIZES = [50, 100, 200, 400] as const;
 
 export interface SaverMetrics {
-  /** Median of the interleaved rounds' medians (medianSteps). */
+  /** Median of the interleaved rounds' medians (roundsOfSteps). */
   ms_per_step: number;
   ms_per_step_rounds: number[];
   /** The same median taken once, over the steps that grew the measured thread in four invocations. */
