@@ -13,13 +13,14 @@ export interface PutJob {
   /** The row stores changes against its parent: only write it while the parent exists. */
   needsParent: boolean;
   /**
-   * Builds the row's flags and body; called once, just before the row is
-   * sent. A call that has to wait for a connection is encoded together with
-   * the others of its group, one after another, which costs the process
-   * less than encoding each between the graph's own work (the compressor's
-   * state stays in the CPU's caches). Throwing fails this call only.
+   * Builds the row's flags and body; encode() is called once, just before
+   * the row is sent. A call that has to wait for a connection is encoded
+   * together with the others of its group, one after another, which costs
+   * the process less than encoding each between the graph's own work (the
+   * compressor's state stays in the CPU's caches). Throwing fails this call
+   * only.
    */
-  encode: () => EncodedBody;
+  source: { encode(): EncodedBody };
 }
 
 export interface EncodedBody {
@@ -185,7 +186,7 @@ function encodeAll(batch: Pending[]): Encoded[] {
       continue;
     }
     try {
-      p.row ??= p.put.encode();
+      p.row ??= p.put.source.encode();
       encoded.push(p as PendingPut & { row: EncodedBody });
     } catch (err) {
       p.reject(err);

@@ -53,36 +53,72 @@ export function isListValue(value: unknown): value is unknown[] {
  * without yielding to the graph's other work first.
  */
 export function encodeCheckpoint(serde: SerializerProtocol, input: PutInput): EncodedRow | Promise<EncodedRow> {
-  const { checkpoint, base, location } = input;
-  const { id: _id, channel_values: values, ...record } = checkpoint;
+  const { checkpoint, base } = input;
   const state = new Map<string, ChannelState>(base.kind === "parent" ? base.state : []);
   const versions = base.kind === "orphan" ? checkpoint.channel_versions : input.newVersions;
+  const values = checkpoint.channel_values;
   const plans = Object.keys(versions).map((channel) =>
     planChannel(channel, versionKey(versions[channel]!), values, state.get(channel)),
   );
-  const finish = ([metadata, ...serialised]: TypedBytes[]): EncodedRow => {
-    const channels: [string, ChannelEntry][] = [];
-    let next = 0;
-    for (const plan of plans) {
-      const typed = serialised.slice(next, (next += plan.serialise.length));
-      const { channel, version } = plan;
-      if (plan.kind === "empty") {
-        channels.push([channel, { kind: "empty", version }]);
-        state.set(channel, { kind: "empty", version });
-      } else if (plan.kind === "value") {
-        channels.push([channel, { kind: "value", version, value: typed[0]! }]);
-        state.set(channel, { kind: "value", version, value: typed[0]!, where: { ...location, part: `channel "${channel}"` } });
-      } else {
-        channels.push([channel, { kind: "list", version, keep: plan.keep, items: typed }]);
-        state.set(channel, { kind: "list", version, items: plan.items });
-      }
-    }
-    const body = encodeBody({ record: JSON.stringify(record), metadata: metadata!, channels, writes: input.writes });
-    const flags = (base.kind === "parent" ? 0 : FULL) | (input.writes.length > 0 ? CARRIES_WRITES : 0);
-    return { flags, body, state, entries: channels };
-  };
   const serialised = serialiseAll(serde, [input.metadata, ...plans.flatMap((plan) => plan.serialise)]);
-  return serialised instanceof Promise ? serialised.then(finish) : finish(serialised);
+  return serialised instanceof Promise
+    ? serialised.then((typed) => finishRow(input, plans, state, typed))
+    : finishRow(input, plans, state, serialised);
+}
+
+/**
+ * A checkpoint's row, encoded once: by the batcher just before it is sent,
+ * or ahead of that for a serialiser that only works through promises.
+ * Module functions and methods rather than closures made per put: tsx
+ * names every closure it compiles with a defineProperty call, which on the
+ * hot path costs more than the closure's work.
+ */
+export class PendingRow {
+  encoded: EncodedRow | undefined;
+
+  constructor(
+    private readonly serde: SerializerProtocol,
+    private input: PutInput,
+  ) {}
+
+  /** Synchronous: with a promise-only serialiser, call encodeAhead() first. */
+  encode(): EncodedRow {
+    return (this.encoded ??= encodeCheckpoint(this.serde, this.input) as EncodedRow);
+  }
+
+  async encodeAhead(): Promise<void> {
+    this.encoded = await encodeCheckpoint(this.serde, this.input);
+  }
+
+  /** Encodes again against another base (the parent is gone: the row stores every value). */
+  rebase(base: Base): void {
+    this.input = { ...this.input, base };
+    this.encoded = undefined;
+  }
+}
+
+function finishRow(input: PutInput, plans: Plan[], state: Map<string, ChannelState>, typed: TypedBytes[]): EncodedRow {
+  const { id: _id, channel_values: _values, ...record } = input.checkpoint;
+  const channels: [string, ChannelEntry][] = [];
+  let next = 1;
+  for (const plan of plans) {
+    const { channel, version } = plan;
+    if (plan.kind === "empty") {
+      channels.push([channel, { kind: "empty", version }]);
+      state.set(channel, { kind: "empty", version });
+    } else if (plan.kind === "value") {
+      const value = typed[next]!;
+      channels.push([channel, { kind: "value", version, value }]);
+      state.set(channel, { kind: "value", version, value, where: { ...input.location, part: `channel "${channel}"` } });
+    } else {
+      channels.push([channel, { kind: "list", version, keep: plan.keep, items: typed.slice(next, next + plan.serialise.length) }]);
+      state.set(channel, { kind: "list", version, items: plan.items });
+    }
+    next += plan.serialise.length;
+  }
+  const body = encodeBody({ record: JSON.stringify(record), metadata: typed[0]!, channels, writes: input.writes });
+  const flags = (input.base.kind === "parent" ? 0 : FULL) | (input.writes.length > 0 ? CARRIES_WRITES : 0);
+  return { flags, body, state, entries: channels };
 }
 
 type Plan = { channel: string; version: string; serialise: unknown[] } & (

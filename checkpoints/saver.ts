@@ -18,7 +18,7 @@ import { WriteBatcher } from "./batch.js";
 import { WriterConnections } from "./connections.js";
 import type { StoredWrite, TypedBytes } from "./body.js";
 import { packValue } from "./compress.js";
-import { type Base, type EncodedRow, encodeCheckpoint } from "./encode.js";
+import { type Base, type EncodedRow, PendingRow } from "./encode.js";
 import { type HeldWrites, WriteHolder, mergeWrites } from "./held.js";
 import { convertLegacyTables } from "./legacy/convert.js";
 import { type DeleteResult, copyThread, deleteRun, deleteThreads, pruneThread } from "./lifecycle.js";
@@ -194,23 +194,21 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     this.holder.storingStarted(key);
     try {
       const job = { threadId, checkpointNs, checkpointId: checkpoint.id, parentId: parentId ?? null, runId: runIdOf(config, metadata) };
-      const input = { location, checkpoint, metadata, newVersions, writes };
-      let row: EncodedRow | undefined;
-      let rowBase = base;
-      const encode = () => (row ??= encodeCheckpoint(this.serde, { ...input, base: rowBase }) as EncodedRow);
+      const source = new PendingRow(this.serde, { location, checkpoint, metadata, newVersions, writes, base });
       // A serialiser that only works through promises encodes here; the
       // batcher's encode must be synchronous.
       const eager = !(this.serde instanceof ThreadlineSerializer);
-      if (eager) row = await encodeCheckpoint(this.serde, { ...input, base: rowBase });
-      if (!(await this.batcher.put({ ...job, needsParent: rowBase.kind === "parent", encode }))) {
+      if (eager) await source.encodeAhead();
+      if (!(await this.batcher.put({ ...job, needsParent: base.kind === "parent", source }))) {
         // The parent was pruned or deleted since this process read it: store the checkpoint whole.
         this.cache.forgetThread(threadId);
-        rowBase = { kind: "orphan" };
-        row = eager ? await encodeCheckpoint(this.serde, { ...input, base: rowBase }) : undefined;
-        if (!(await this.batcher.put({ ...job, needsParent: false, encode }))) {
+        source.rebase({ kind: "orphan" });
+        if (eager) await source.encodeAhead();
+        if (!(await this.batcher.put({ ...job, needsParent: false, source }))) {
           throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was not stored`);
         }
       }
+      const row = source.encoded;
       if (!row) throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was stored without being encoded`);
       this.cache.set(threadId, checkpointNs, checkpoint.id, row.state);
       this.remember(key, row);
@@ -251,12 +249,15 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     }
     // With a synchronous serialiser the writes are held before this call
     // returns, so a put made right after it finds them.
-    const hold = (typed: TypedBytes[]) => {
-      const stored: StoredWrite[] = [...byIdx].map(([idx, [channel]], i) => ({ taskId, taskPath, idx, channel, value: typed[i]! }));
-      return this.holder.hold({ threadId, checkpointNs, checkpointId, runId: runIdOf(config), upsert, writes: stored });
-    };
+    const call = { threadId, checkpointNs, checkpointId, runId: runIdOf(config), upsert, taskId, taskPath, byIdx };
     const serialised = serialiseAll(this.serde, [...byIdx.values()].map(([, value]) => value));
-    return serialised instanceof Promise ? serialised.then(hold) : hold(serialised);
+    return serialised instanceof Promise ? serialised.then((typed) => this.holdSerialised(call, typed)) : this.holdSerialised(call, serialised);
+  }
+
+  private holdSerialised(call: HoldCall, typed: TypedBytes[]): Promise<void> {
+    const { taskId, taskPath, byIdx, ...entry } = call;
+    const writes: StoredWrite[] = [...byIdx].map(([idx, [channel]], i) => ({ taskId, taskPath, idx, channel, value: typed[i]! }));
+    return this.holder.hold({ ...entry, writes });
   }
 
   override getNextVersion(current: number | undefined): number {
@@ -377,6 +378,18 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
   private read(text: string, values: unknown[]) {
     return this.db.pool.query(this.prepared ? { name: statementName(text), text, values } : { text, values });
   }
+}
+
+/** One putWrites() call between serialising its values and holding them. */
+interface HoldCall {
+  threadId: string;
+  checkpointNs: string;
+  checkpointId: string;
+  runId: string | null;
+  upsert: boolean;
+  taskId: string;
+  taskPath: string;
+  byIdx: Map<number, [string, unknown]>;
 }
 
 const statementNames = new Map<string, string>();

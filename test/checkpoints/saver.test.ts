@@ -2,7 +2,7 @@ import { inflateRawSync } from "node:zlib";
 import { AIMessage, HumanMessage, RemoveMessage, ToolMessage } from "@langchain/core/messages";
 import { END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph";
 import { BODY_DICTIONARY } from "../../checkpoints/compress.js";
-import { emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
+import { JsonPlusSerializer, emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
 import { InvalidInputError } from "../../src/errors.js";
@@ -211,6 +211,25 @@ describeBackends("ThreadlineSaver", (db) => {
     const rows = await rowsOf(db(), "t1");
     expect(rows).toHaveLength(1);
     expect(rows[0]!.flags & FULL).toBe(FULL);
+  });
+
+  it("works with a serialiser that only answers through promises, also when a parent is gone", async () => {
+    await ThreadlineSaver.create(db());
+    const serde = new JsonPlusSerializer();
+    const saver = new ThreadlineSaver(db(), { serde });
+    const graph = await runTo(saver, "t1", 12);
+    const cold = await buildGraph(freshSaver(db(), { serde })).getState({ configurable: { thread_id: "t1" } });
+    expect(cold.values.messages).toEqual((await graph.getState({ configurable: { thread_id: "t1" } })).values.messages);
+    expect((await rowsOf(db(), "t1")).filter((r) => (r.flags & FULL) === 0).length).toBeGreaterThan(5);
+
+    const [a, b] = [new AIMessage("a"), new AIMessage("b")];
+    const first = { ...emptyCheckpoint(), id: uuid6(-1), channel_values: { messages: [a] }, channel_versions: { messages: 1 } };
+    const config = await saver.put({ configurable: { thread_id: "t2" } }, first, meta(0), { messages: 1 });
+    await freshSaver(db()).deleteThread("t2");
+    const second = { ...emptyCheckpoint(), id: uuid6(-1), channel_values: { messages: [a, b] }, channel_versions: { messages: 2 } };
+    const next = await saver.put(config, second, meta(1), { messages: 2 });
+    expect((await freshSaver(db(), { serde }).getTuple(next))?.checkpoint.channel_values.messages).toEqual([a, b]);
+    expect((await rowsOf(db(), "t2")).map((r) => r.flags & FULL)).toEqual([FULL]);
   });
 
   it("stores a grouped checkpoint whole when its parent was deleted, and the rest of its group as changes", async () => {
