@@ -124,13 +124,16 @@ async function main() {
       ...(await measureReads("threadline", threadline, threadlineWrites.threadId, threadlineOptions)),
     };
 
-    const concurrent = await medianConcurrent(savers, log);
+    // The graph without a checkpointer takes its turns too: the most any
+    // saver could reach in this process, which puts the ratio in proportion.
+    const concurrent = await medianConcurrent({ "no checkpointer": undefined, ...savers }, log);
     const strict =
       strictMs !== undefined ? { ms_per_step: strictMs, concurrent_steps_per_s: concurrent["threadline-sync"]! } : undefined;
 
     const result = {
       backend,
       no_checkpointer_ms_per_step: floor,
+      no_checkpointer_concurrent_steps_per_s: concurrent["no checkpointer"]!,
       memory_saver_ms_per_step: memory,
       stock: { ...stockMetrics, concurrent_steps_per_s: concurrent.stock!, no_checkpointer_ms_per_step: floor },
       threadline: { ...threadlineMetrics, concurrent_steps_per_s: concurrent.threadline!, no_checkpointer_ms_per_step: floor },

@@ -174,7 +174,7 @@ export async function roundsOfSteps(savers: Record<string, BaseCheckpointSaver |
  * round by round, so a change in the machine's load during the run (it moves
  * single rounds by ±10% here) falls on all of them alike.
  */
-export async function medianConcurrent(savers: Record<string, BaseCheckpointSaver>, log: (line: string) => void): Promise<Record<string, number>> {
+export async function medianConcurrent(savers: Record<string, BaseCheckpointSaver | undefined>, log: (line: string) => void): Promise<Record<string, number>> {
   for (const [name, saver] of Object.entries(savers)) await measureConcurrent(`${name}-warm`, saver);
   const rounds: Record<string, number[]> = Object.fromEntries(Object.keys(savers).map((name) => [name, []]));
   for (let i = 0; i < 5; i++) {
@@ -188,8 +188,8 @@ export async function medianConcurrent(savers: Record<string, BaseCheckpointSave
   return medians;
 }
 
-/** 50 threads × 20 steps at once; returns steps per second of wall time. */
-export async function measureConcurrent(name: string, saver: BaseCheckpointSaver, threads = 50, stepsPerThread = 20): Promise<number> {
+/** 50 threads × 20 steps at once (saver undefined: no checkpointer); returns steps per second of wall time. */
+export async function measureConcurrent(name: string, saver: BaseCheckpointSaver | undefined, threads = 50, stepsPerThread = 20): Promise<number> {
   const graph = buildGraph(saver);
   const stamp = Date.now();
   const [ms, steps] = await timeIt(async () => {

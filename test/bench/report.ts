@@ -3,6 +3,8 @@ import type { SaverMetrics } from "./measure.js";
 export interface BenchResult {
   backend: string;
   no_checkpointer_ms_per_step: number;
+  /** The graph's own throughput at 50 × 20 without a checkpointer: the ceiling for any saver. */
+  no_checkpointer_concurrent_steps_per_s: number;
   memory_saver_ms_per_step: number;
   stock: SaverResult;
   threadline: SaverResult;
@@ -74,6 +76,9 @@ export function rows(r: BenchResult): Row[] {
     const ccStrict = ratio(strict.concurrent_steps_per_s, s.concurrent_steps_per_s);
     out.push({ metric: "  synchronous commit per put", stock: "", threadline: fmt(strict.concurrent_steps_per_s, 0), ratio: `${fmt(ccStrict, 1)}x`, target: "", met: undefined });
   }
+  const ceiling = r.no_checkpointer_concurrent_steps_per_s;
+  const share = (n: number) => `${fmt((100 * n) / ceiling, 0)}%`;
+  out.push({ metric: "  share of no checkpointer", stock: share(s.concurrent_steps_per_s), threadline: share(t.concurrent_steps_per_s), ratio: `ceiling ${fmt(ceiling, 0)}/s = ${fmt(ratio(ceiling, s.concurrent_steps_per_s), 1)}x`, target: "", met: undefined });
   return out;
 }
 
