@@ -49,8 +49,8 @@ type Encoded = Exclude<Pending, PendingPut> | (PendingPut & { row: EncodedBody }
 type Run = (text: string, values: unknown[]) => Promise<pg.QueryResult>;
 
 export interface BatcherOptions {
-  /** null: commit as the session does; "off": asynchronous commit for these statements. */
-  commit: "off" | null;
+  /** synchronous_commit of these statements, whatever the session's default. */
+  commit: "on" | "off";
   defaultTtl: TtlPolicy | undefined;
   maxInFlight: number;
   maxBatch?: number;

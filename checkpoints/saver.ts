@@ -110,7 +110,7 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     this.prepared = options.preparedStatements ?? false;
     this.writers = new WriterConnections(db.pool);
     this.batcher = new WriteBatcher((text, values) => this.write(text, values), {
-      commit: options.synchronousCommit === true ? null : "off",
+      commit: options.synchronousCommit === true ? "on" : "off",
       defaultTtl: options.defaultTtl,
       maxInFlight: options.maxConcurrentWrites ?? 1,
     });

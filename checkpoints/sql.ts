@@ -3,13 +3,14 @@
  * unqualified: they resolve through the connection's search_path to the
  * database's schema, so no identifier is ever interpolated.
  *
- * Writes take `commit` ($n text): null commits as the session is set up
- * (synchronously by default); 'off' makes only that statement's commit
- * asynchronous (set_config(..., true) lasts one transaction).
+ * Writes take `commit` ($n text, 'on' or 'off'), set for that statement's
+ * transaction only (set_config(..., true)): 'on' waits for the disk even
+ * where the server or database defaults synchronous_commit to off, as
+ * managed servers tuned for throughput do; 'off' commits without waiting.
  */
 
 const COMMIT_MODE = (n: number) =>
-  `commit_mode AS MATERIALIZED (SELECT set_config('synchronous_commit', coalesce($${n}::text, current_setting('synchronous_commit')), true))`;
+  `commit_mode AS MATERIALIZED (SELECT set_config('synchronous_commit', $${n}::text, true))`;
 
 // A sliding expiry moves at most once per hundredth of its TTL, so a busy
 // thread does not rewrite its TTL row on every step.
@@ -111,9 +112,12 @@ RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_i
  * Waits until everything committed before it is on disk: a transactional
  * WAL message gives this transaction an id and a WAL record, so its
  * synchronous commit flushes the WAL up to here, including every earlier
- * commit made with synchronous_commit off.
+ * commit made with synchronous_commit off. The commit is synchronous
+ * whatever the session's default.
  */
-export const FLUSH = "SELECT pg_logical_emit_message(true, 'threadline', '')";
+export const FLUSH = `
+WITH commit_mode AS MATERIALIZED (SELECT set_config('synchronous_commit', 'on', true))
+SELECT pg_logical_emit_message(true, 'threadline', '') FROM commit_mode`;
 
 const READ_COLUMNS = `thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId",
   parent_checkpoint_id AS "parentCheckpointId", flags`;
