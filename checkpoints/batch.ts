@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { checkpointChecksum, writeChecksum } from "./checksum.js";
 import { rowKey } from "./keys.js";
 import { BATCH_WRITE, INSERT_WRITES, PUT_CHECKPOINT, UPSERT_WRITES } from "./sql.js";
 import type { TtlPolicy } from "./ttl.js";
@@ -153,6 +154,8 @@ export class WriteBatcher {
       cs.map((c) => c.threadId), cs.map((c) => c.checkpointNs), cs.map((c) => c.checkpointId),
       cs.map((c) => c.parentId), cs.map((c) => c.runId), cs.map((c) => c.flags), cs.map((c) => c.body),
       cs.map((c) => c.needsParent),
+      ws.map(([j, idx, channel, type, blob]) => writeChecksum(j.checkpointNs, j.checkpointId, j.taskId, j.taskPath, idx, channel, type, blob)),
+      cs.map((c) => checkpointChecksum(c.checkpointNs, c.checkpointId, c.parentId, c.flags, c.body)),
     ]);
     return new Set(rows.map((r: { threadId: string; checkpointNs: string; checkpointId: string }) => putKey(r)));
   }
@@ -165,6 +168,7 @@ export class WriteBatcher {
         w.threadId, w.checkpointNs, w.checkpointId, w.taskId, w.taskPath, w.runId,
         w.rows.map(([idx]) => idx), w.rows.map(([, channel]) => channel),
         w.rows.map(([, , type]) => type), w.rows.map(([, , , blob]) => blob), commit,
+        w.rows.map(([idx, channel, type, blob]) => writeChecksum(w.checkpointNs, w.checkpointId, w.taskId, w.taskPath, idx, channel, type, blob)),
       ]);
       return new Set();
     }
@@ -172,6 +176,7 @@ export class WriteBatcher {
     const { rowCount } = await this.run(PUT_CHECKPOINT, [
       p.threadId, p.checkpointNs, p.checkpointId, p.parentId, p.runId, pending.row.flags, pending.row.body, p.needsParent,
       commit, defaultTtl?.ttlMs ?? null, defaultTtl?.policy ?? null,
+      checkpointChecksum(p.checkpointNs, p.checkpointId, p.parentId, pending.row.flags, pending.row.body),
     ]);
     return rowCount ? new Set([putKey(p)]) : new Set();
   }

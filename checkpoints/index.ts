@@ -14,3 +14,4 @@ export {
   type TtlPolicy,
 } from "./ttl.js";
 export { nextChannelVersion } from "./versions.js";
+export { verifyCheckpoints, type CorruptRow, type VerifyOptions, type VerifyReport } from "./verify.js";

@@ -1,6 +1,7 @@
 import type { SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import { type Database, withTransaction } from "../src/db/database.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../src/errors.js";
+import { checkpointChecksum } from "./checksum.js";
 import { encodeCheckpoint } from "./encode.js";
 import { rowKey } from "./keys.js";
 import { readPage } from "./read.js";
@@ -94,7 +95,7 @@ async function removeCheckpoints(
 ): Promise<DeleteResult> {
   const { rows } = await db.pool.query<PlanRow>(plan, params);
   const doomed = rows.filter((r) => r.doomed);
-  const rewrites: [string, string, number, Buffer][] = [];
+  const rewrites: [string, string, number, Buffer, number][] = [];
   for (const row of rows.filter((r) => r.boundary)) {
     const page = readPage((text, values) => db.pool.query(text, values), serde, new Map(), () => nextChannelVersion(undefined));
     const query = { threadId, checkpointNs: row.checkpointNs, checkpointId: row.checkpointId, before: null };
@@ -111,11 +112,12 @@ async function removeCheckpoints(
       // Writes it carried were made against its parent, which goes.
       writes: [],
     });
-    rewrites.push([row.checkpointNs, row.checkpointId, whole.flags, whole.body]);
+    const checksum = checkpointChecksum(row.checkpointNs, row.checkpointId, tuple.parentConfig?.configurable?.checkpoint_id ?? null, whole.flags, whole.body);
+    rewrites.push([row.checkpointNs, row.checkpointId, whole.flags, whole.body, checksum]);
   }
   return withTransaction(db, async (client) => {
-    for (const [checkpointNs, checkpointId, flags, body] of rewrites) {
-      await client.query(REWRITE_CHECKPOINT, [threadId, checkpointNs, checkpointId, flags, body]);
+    for (const [checkpointNs, checkpointId, flags, body, checksum] of rewrites) {
+      await client.query(REWRITE_CHECKPOINT, [threadId, checkpointNs, checkpointId, flags, body, checksum]);
     }
     const { rows: counts } = await client.query<DeleteResult>(DELETE_CHECKPOINTS, [
       threadId, doomed.map((r) => r.checkpointNs), doomed.map((r) => r.checkpointId), runId,

@@ -115,5 +115,15 @@ export const checkpointMigrations: MigrationSet = {
         END $$`,
       ],
     },
+    {
+      // CRC32C of each row (checkpoints/checksum.ts), checked on every read.
+      // Rows stored before it have none until `threadline checkpoints verify
+      // --repair` adds it.
+      name: "row checksums",
+      up: [
+        "ALTER TABLE tl_checkpoints ADD COLUMN checksum integer",
+        "ALTER TABLE tl_checkpoint_writes ADD COLUMN checksum integer",
+      ],
+    },
   ],
 };

@@ -9,6 +9,7 @@ import {
   maxChannelVersion,
 } from "@langchain/langgraph-checkpoint";
 import { type Body, type ChannelEntry, type StoredWrite, type TypedBytes, decodeBody } from "./body.js";
+import { checkpointChecksum, writeChecksum } from "./checksum.js";
 import { unpackValue } from "./compress.js";
 import { CARRIES_WRITES, FULL } from "./encode.js";
 import { type CheckpointLocation, CorruptCheckpointError } from "./errors.js";
@@ -24,6 +25,8 @@ export interface CheckpointRow {
   parentCheckpointId: string | null;
   flags: number;
   body: Buffer;
+  /** CRC32C of the row (checksum.ts); null for rows stored before checksums. */
+  checksum: number | null;
 }
 
 /** A row of the pending-writes table (writes that did not travel with a checkpoint). */
@@ -37,6 +40,7 @@ export interface WriteRow {
   channel: string;
   type: string;
   blob: Buffer;
+  checksum: number | null;
 }
 
 interface Stored extends CheckpointRow {
@@ -223,6 +227,7 @@ export class RowStore {
 
   private body(row: Stored): Body {
     if (!row.decoded) {
+      verifyCheckpointRow(row);
       try {
         row.decoded = decodeBody(row.body);
       } catch (err) {
@@ -235,9 +240,7 @@ export class RowStore {
   /** Writes against a checkpoint: the table's rows, then those that travelled with its first child. */
   private storedWrites(key: string): StoredWrite[] {
     const merged = new Map<string, StoredWrite>();
-    for (const w of this.writes.get(key) ?? []) {
-      merged.set(`${w.taskId}\u0000${w.idx}`, { ...w, value: { type: w.type, data: w.blob } });
-    }
+    for (const w of this.writes.get(key) ?? []) merged.set(`${w.taskId}\u0000${w.idx}`, tableWrite(w));
     const carrier = this.carriers.get(key);
     for (const w of carrier ? this.body(carrier).writes : []) {
       const id = `${w.taskId}\u0000${w.idx}`;
@@ -252,8 +255,8 @@ export class RowStore {
   private pendingWrites(key: string, at: CheckpointLocation): Promise<CheckpointPendingWrite[]> {
     return Promise.all(
       this.storedWrites(key).map(async (w) => {
-        const [type, data] = unpackValue(w.value.type, w.value.data);
-        const value = await loadTyped(this.serde, { type, data: data as Uint8Array }, { ...at, part: `write of task ${w.taskId} to "${w.channel}"` });
+        const part = { ...at, part: `pending write of task ${w.taskId} to "${w.channel}"` };
+        const value = await loadTyped(this.serde, unpack(w.value, part), part);
         return [w.taskId, w.channel, value] as CheckpointPendingWrite;
       }),
     );
@@ -262,15 +265,15 @@ export class RowStore {
   // Checkpoints before v4 kept pending sends as writes on their parent.
   private async migrateSends(row: Stored, body: Body, checkpoint: Checkpoint): Promise<void> {
     const parent = rowKey(row.threadId, row.checkpointNs, row.parentCheckpointId!);
-    const fromTable = (this.writes.get(parent) ?? []).map((w) => ({ ...w, value: { type: w.type, data: w.blob } }));
+    const fromTable = (this.writes.get(parent) ?? []).map(tableWrite);
     const sends = [...fromTable, ...body.writes]
       .filter((w) => w.channel === TASKS)
       .sort((a, b) => compare(a.taskPath, b.taskPath) || compare(a.taskId, b.taskId) || a.idx - b.idx);
     if (sends.length === 0) return;
     checkpoint.channel_values[TASKS] = await Promise.all(
       sends.map((w) => {
-        const [type, data] = unpackValue(w.value.type, w.value.data);
-        return loadTyped(this.serde, { type, data: data as Uint8Array }, { ...where(row), part: "pending sends of the parent" });
+        const part = { ...where(row), part: "pending sends of the parent" };
+        return loadTyped(this.serde, unpack(w.value, part), part);
       }),
     );
     const versions = Object.values(checkpoint.channel_versions);
@@ -312,6 +315,36 @@ function parseRecord(body: Body, at: CheckpointLocation): StoredRecord {
     throw new CorruptCheckpointError(at, "the checkpoint record is not an object");
   }
   return record as StoredRecord;
+}
+
+function verifyCheckpointRow(row: CheckpointRow): void {
+  if (row.checksum === null) return;
+  const computed = checkpointChecksum(row.checkpointNs, row.checkpointId, row.parentCheckpointId, row.flags, row.body);
+  if (computed !== row.checksum) {
+    throw new CorruptCheckpointError({ ...where(row), part: "checkpoint row" }, "its checksum does not match its contents");
+  }
+}
+
+/** A row of the pending-writes table as a write, once its checksum holds. */
+function tableWrite(w: WriteRow): StoredWrite {
+  if (w.checksum !== null) {
+    const computed = writeChecksum(w.checkpointNs, w.checkpointId, w.taskId, w.taskPath, w.idx, w.channel, w.type, w.blob);
+    if (computed !== w.checksum) {
+      const at = { threadId: w.threadId, checkpointNs: w.checkpointNs, checkpointId: w.checkpointId };
+      throw new CorruptCheckpointError({ ...at, part: `pending-write row of task ${w.taskId} (index ${w.idx})` }, "its checksum does not match its contents");
+    }
+  }
+  return { taskId: w.taskId, taskPath: w.taskPath, idx: w.idx, channel: w.channel, value: { type: w.type, data: w.blob } };
+}
+
+/** The serialiser's bytes of a stored value, which may be packed (compress.ts). */
+function unpack(value: TypedBytes, at: CheckpointLocation): TypedBytes {
+  try {
+    const [type, data] = unpackValue(value.type, value.data);
+    return { type, data: data as Uint8Array };
+  } catch (err) {
+    throw new CorruptCheckpointError(at, `cannot unpack the stored value (${(err as Error)?.message ?? String(err)})`, { cause: err });
+  }
 }
 
 function where(row: CheckpointRow): CheckpointLocation {

@@ -30,6 +30,7 @@ import { ItemCache, StateCache, type State, itemKey } from "./state.js";
 import { rowKey } from "./keys.js";
 import { FLUSH } from "./sql.js";
 import { type SweepOptions, type SweepResult, type ThreadTtl, type TtlPolicy, clearThreadTtl, getThreadTtl, setThreadTtl, sweepExpired } from "./ttl.js";
+import { type VerifyOptions, type VerifyReport, verifyCheckpoints } from "./verify.js";
 import { nextChannelVersion } from "./versions.js";
 
 export interface ThreadlineSaverOptions {
@@ -308,6 +309,14 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
 
   async clearThreadTtl(threadId: string): Promise<void> {
     return clearThreadTtl(this.db, threadId);
+  }
+
+  /**
+   * Checks the stored rows of some threads (or all) in bounded batches and,
+   * with `repair`, gives rows stored before checksums theirs.
+   */
+  async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
+    return verifyCheckpoints(this.db, options);
   }
 
   /** Deletes expired threads in bounded batches. */

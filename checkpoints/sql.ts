@@ -16,11 +16,12 @@ const COMMIT_MODE = (n: number) =>
 // thread does not rewrite its TTL row on every step.
 const SLIDE = `expires_at < now() + ttl_ms * interval '0.99 millisecond'`;
 
-const CHECKPOINT_COLUMNS = "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, flags, body";
+const CHECKPOINT_COLUMNS = "thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, flags, body, checksum";
 
 const ON_CONFLICT_CHECKPOINT = `
 ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id) DO UPDATE
-SET parent_checkpoint_id = EXCLUDED.parent_checkpoint_id, run_id = EXCLUDED.run_id, flags = EXCLUDED.flags, body = EXCLUDED.body`;
+SET parent_checkpoint_id = EXCLUDED.parent_checkpoint_id, run_id = EXCLUDED.run_id, flags = EXCLUDED.flags, body = EXCLUDED.body,
+    checksum = EXCLUDED.checksum`;
 
 /**
  * One checkpoint row, with TTL bookkeeping. A row that stores changes
@@ -29,7 +30,8 @@ SET parent_checkpoint_id = EXCLUDED.parent_checkpoint_id, run_id = EXCLUDED.run_
  * must store the checkpoint whole.
  *
  * $1 thread, $2 namespace, $3 id, $4 parent id, $5 run id, $6 flags, $7 body,
- * $8 needs parent, $9 commit mode, $10 default TTL ms, $11 default TTL policy.
+ * $8 needs parent, $9 commit mode, $10 default TTL ms, $11 default TTL policy,
+ * $12 checksum.
  */
 export const PUT_CHECKPOINT = `
 WITH ${COMMIT_MODE(9)}, ttl_new AS (
@@ -42,25 +44,26 @@ WITH ${COMMIT_MODE(9)}, ttl_new AS (
   WHERE thread_id = $1 AND policy = 'sliding' AND ${SLIDE}
 )
 INSERT INTO tl_checkpoints (${CHECKPOINT_COLUMNS})
-SELECT $1, $2, $3, $4, $5, $6, $7 FROM commit_mode
+SELECT $1, $2, $3, $4, $5, $6, $7, $12 FROM commit_mode
 WHERE NOT $8::boolean
    OR EXISTS (SELECT 1 FROM tl_checkpoints WHERE thread_id = $1 AND checkpoint_ns = $2 AND checkpoint_id = $4)
 ${ON_CONFLICT_CHECKPOINT}`;
 
-const WRITE_COLUMNS = "thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob";
+const WRITE_COLUMNS = "thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob, checksum";
 
 const WRITES_INSERT = (commit: number) => `
 WITH ${COMMIT_MODE(commit)}
 INSERT INTO tl_checkpoint_writes (${WRITE_COLUMNS})
-SELECT $1, $2, $3, $4, $5, $6, w.idx, w.channel, w.type, w.blob
-FROM commit_mode, unnest($7::integer[], $8::text[], $9::text[], $10::bytea[]) AS w(idx, channel, type, blob)
+SELECT $1, $2, $3, $4, $5, $6, w.idx, w.channel, w.type, w.blob, w.checksum
+FROM commit_mode, unnest($7::integer[], $8::text[], $9::text[], $10::bytea[], $12::integer[]) AS w(idx, channel, type, blob, checksum)
 ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)`;
 
-/** One putWrites() to special channels (errors, interrupts...): they replace earlier writes. $11 commit mode. */
+/** One putWrites() to special channels (errors, interrupts...): they replace earlier writes. $11 commit mode, $12 checksums. */
 export const UPSERT_WRITES = `${WRITES_INSERT(11)}
-DO UPDATE SET channel = EXCLUDED.channel, type = EXCLUDED.type, blob = EXCLUDED.blob, task_path = EXCLUDED.task_path`;
+DO UPDATE SET channel = EXCLUDED.channel, type = EXCLUDED.type, blob = EXCLUDED.blob, task_path = EXCLUDED.task_path,
+  checksum = EXCLUDED.checksum`;
 
-/** One putWrites(): ordinary writes are idempotent, a retried task keeps its first result. $11 commit mode. */
+/** One putWrites(): ordinary writes are idempotent, a retried task keeps its first result. $11 commit mode, $12 checksums. */
 export const INSERT_WRITES = `${WRITES_INSERT(11)} DO NOTHING`;
 
 /**
@@ -72,13 +75,14 @@ export const INSERT_WRITES = `${WRITES_INSERT(11)} DO NOTHING`;
 export const BATCH_WRITE = `
 WITH ${COMMIT_MODE(1)}, writes AS (
   SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                       $8::integer[], $9::text[], $10::text[], $11::bytea[], $12::boolean[])
-    AS w(thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob, upsert)
+                       $8::integer[], $9::text[], $10::text[], $11::bytea[], $12::boolean[], $24::integer[])
+    AS w(thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob, upsert, checksum)
 ), upserted_writes AS (
   INSERT INTO tl_checkpoint_writes (${WRITE_COLUMNS})
   SELECT ${WRITE_COLUMNS} FROM writes WHERE upsert
   ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id, task_id, idx)
-  DO UPDATE SET channel = EXCLUDED.channel, type = EXCLUDED.type, blob = EXCLUDED.blob, task_path = EXCLUDED.task_path
+  DO UPDATE SET channel = EXCLUDED.channel, type = EXCLUDED.type, blob = EXCLUDED.blob, task_path = EXCLUDED.task_path,
+  checksum = EXCLUDED.checksum
 ), inserted_writes AS (
   INSERT INTO tl_checkpoint_writes (${WRITE_COLUMNS})
   SELECT ${WRITE_COLUMNS} FROM writes WHERE NOT upsert
@@ -93,9 +97,10 @@ WITH ${COMMIT_MODE(1)}, writes AS (
   WHERE thread_id = ANY($15::text[]) AND policy = 'sliding' AND ${SLIDE}
 )
 INSERT INTO tl_checkpoints (${CHECKPOINT_COLUMNS})
-SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_id, c.run_id, c.flags, c.body
-FROM commit_mode, unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::smallint[], $22::bytea[], $23::boolean[])
-  AS c(thread_id, checkpoint_ns, checkpoint_id, parent_id, run_id, flags, body, needs_parent)
+SELECT c.thread_id, c.checkpoint_ns, c.checkpoint_id, c.parent_id, c.run_id, c.flags, c.body, c.checksum
+FROM commit_mode, unnest($16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::smallint[], $22::bytea[], $23::boolean[],
+                         $25::integer[])
+  AS c(thread_id, checkpoint_ns, checkpoint_id, parent_id, run_id, flags, body, needs_parent, checksum)
 -- LATERAL ... LIMIT 1 keeps the parent check an index probe per row: as an
 -- EXISTS under OR, the planner may hash the whole table instead, and a
 -- prepared statement keeps that plan as the table grows.
@@ -120,7 +125,7 @@ WITH commit_mode AS MATERIALIZED (SELECT set_config('synchronous_commit', 'on', 
 SELECT pg_logical_emit_message(true, 'threadline', '') FROM commit_mode`;
 
 const READ_COLUMNS = `thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId",
-  parent_checkpoint_id AS "parentCheckpointId", flags`;
+  parent_checkpoint_id AS "parentCheckpointId", flags, checksum`;
 
 /**
  * The checkpoint rows of `page` (which has a rank column) with what
@@ -176,12 +181,12 @@ chain AS (
   SELECT * FROM chain UNION ALL SELECT * FROM carriers
 )
 SELECT 0 AS kind, w.thread_id AS "threadId", w.checkpoint_ns AS "checkpointNs", w.checkpoint_id AS "checkpointId",
-       w.parent_checkpoint_id AS "parentCheckpointId", w.flags, c.body, w.rank,
+       w.parent_checkpoint_id AS "parentCheckpointId", w.flags, c.body, c.checksum, w.rank,
        NULL AS "taskId", NULL AS "taskPath", NULL::integer AS idx, NULL AS channel, NULL AS type, NULL::bytea AS blob
 FROM wanted w
 JOIN tl_checkpoints c ON c.thread_id = w.thread_id AND c.checkpoint_ns = w.checkpoint_ns AND c.checkpoint_id = w.checkpoint_id
 UNION ALL
-SELECT 1, x.thread_id, x.checkpoint_ns, x.checkpoint_id, NULL, NULL, NULL, NULL,
+SELECT 1, x.thread_id, x.checkpoint_ns, x.checkpoint_id, NULL, NULL, NULL, x.checksum, NULL,
        x.task_id, x.task_path, x.idx, x.channel, x.type, x.blob
 FROM page p
 JOIN tl_checkpoint_writes x ON x.thread_id = p.thread_id AND x.checkpoint_ns = p.checkpoint_ns
@@ -214,9 +219,6 @@ export const READ_CHAINS = READ(`
   SELECT thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, flags, NULL::bigint AS rank
   FROM tl_checkpoints WHERE thread_id = $1 AND checkpoint_ns = $3 AND checkpoint_id = ANY($4::text[])`, "true");
 
-/** Checkpoint rows only (no chains, no writes), for lifecycle operations: $1 thread, $2 ids. */
-export const CHECKPOINT_ROWS = `
-SELECT ${READ_COLUMNS}, body FROM tl_checkpoints WHERE thread_id = $1 AND checkpoint_id = ANY($2::text[])`;
 
 /** Removes whole threads: $1 thread ids. */
 export const DELETE_THREADS = `
@@ -245,12 +247,12 @@ WITH target AS (
   SELECT EXISTS (SELECT 1 FROM tl_checkpoints WHERE thread_id = $2) AS taken
 ), c AS (
   INSERT INTO tl_checkpoints (${CHECKPOINT_COLUMNS})
-  SELECT $2, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, flags, body
+  SELECT $2, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, flags, body, checksum
   FROM tl_checkpoints WHERE thread_id = $1 AND NOT (SELECT taken FROM target)
   RETURNING 1
 ), w AS (
   INSERT INTO tl_checkpoint_writes (${WRITE_COLUMNS})
-  SELECT $2, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob
+  SELECT $2, checkpoint_ns, checkpoint_id, task_id, task_path, run_id, idx, channel, type, blob, checksum
   FROM tl_checkpoint_writes WHERE thread_id = $1 AND NOT (SELECT taken FROM target)
   ON CONFLICT DO NOTHING RETURNING 1
 ), t AS (
@@ -292,9 +294,9 @@ SELECT c.checkpoint_ns, c.checkpoint_id, false, true
 FROM tl_checkpoints c JOIN doomed d ON d.checkpoint_ns = c.checkpoint_ns AND d.checkpoint_id = c.parent_checkpoint_id
 WHERE c.thread_id = $1 AND c.run_id IS DISTINCT FROM $2`;
 
-/** Rewrites checkpoint $3 of thread $1, namespace $2 whole: $4 flags, $5 body. */
+/** Rewrites checkpoint $3 of thread $1, namespace $2 whole: $4 flags, $5 body, $6 checksum. */
 export const REWRITE_CHECKPOINT = `
-UPDATE tl_checkpoints SET flags = $4, body = $5 WHERE thread_id = $1 AND checkpoint_ns = $2 AND checkpoint_id = $3`;
+UPDATE tl_checkpoints SET flags = $4, body = $5, checksum = $6 WHERE thread_id = $1 AND checkpoint_ns = $2 AND checkpoint_id = $3`;
 
 /**
  * Deletes checkpoints ($2 namespaces, $3 ids, pairwise) of thread $1 with
@@ -329,3 +331,44 @@ SELECT policy AS "policy", ttl_ms::float8 AS "ttlMs", expires_at AS "expiresAt"
 FROM tl_checkpoint_ttl WHERE thread_id = $1`;
 
 export const CLEAR_TTL = "DELETE FROM tl_checkpoint_ttl WHERE thread_id = $1";
+
+/**
+ * A batch of checkpoint rows for verification, in key order after the
+ * cursor ($2..$4: thread, namespace, id of the previous batch's last row);
+ * $1 thread ids to scan (null: every thread), $5 batch size.
+ */
+export const VERIFY_CHECKPOINTS = `
+SELECT ${READ_COLUMNS}, body FROM tl_checkpoints
+WHERE ($1::text[] IS NULL OR thread_id = ANY($1::text[]))
+  AND ($2::text IS NULL OR (thread_id, checkpoint_ns, checkpoint_id) > ($2, $3::text, $4::text))
+ORDER BY thread_id, checkpoint_ns, checkpoint_id
+LIMIT $5`;
+
+/** A batch of pending-write rows for verification; parameters as VERIFY_CHECKPOINTS, $6..$7 cursor (task, idx). */
+export const VERIFY_WRITES = `
+SELECT thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId", task_id AS "taskId",
+       task_path AS "taskPath", idx, channel, type, blob, checksum
+FROM tl_checkpoint_writes
+WHERE ($1::text[] IS NULL OR thread_id = ANY($1::text[]))
+  AND ($2::text IS NULL OR (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) > ($2, $3::text, $4::text, $6::text, $7::integer))
+ORDER BY thread_id, checkpoint_ns, checkpoint_id, task_id, idx
+LIMIT $5`;
+
+/**
+ * Adds checksums to rows stored before them ($1..$3 keys, $4 checksums,
+ * $5 bodies, pairwise), only while each row still has no checksum and the
+ * body that was checked.
+ */
+export const STAMP_CHECKPOINTS = `
+UPDATE tl_checkpoints c SET checksum = s.checksum
+FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::bytea[]) AS s(thread_id, checkpoint_ns, checkpoint_id, checksum, body)
+WHERE c.thread_id = s.thread_id AND c.checkpoint_ns = s.checkpoint_ns AND c.checkpoint_id = s.checkpoint_id
+  AND c.checksum IS NULL AND c.body = s.body`;
+
+/** As STAMP_CHECKPOINTS, for pending writes: $1..$5 keys, $6 checksums, $7 blobs. */
+export const STAMP_WRITES = `
+UPDATE tl_checkpoint_writes w SET checksum = s.checksum
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::integer[], $7::bytea[])
+  AS s(thread_id, checkpoint_ns, checkpoint_id, task_id, idx, checksum, blob)
+WHERE w.thread_id = s.thread_id AND w.checkpoint_ns = s.checkpoint_ns AND w.checkpoint_id = s.checkpoint_id
+  AND w.task_id = s.task_id AND w.idx = s.idx AND w.checksum IS NULL AND w.blob = s.blob`;

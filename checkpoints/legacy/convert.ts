@@ -2,6 +2,7 @@ import { inflateRawSync } from "node:zlib";
 import type { ChannelVersions, Checkpoint, CheckpointMetadata, SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import type pg from "pg";
 import { type Database, withTransaction } from "../../src/db/database.js";
+import { checkpointChecksum } from "../checksum.js";
 import { unpackValue } from "../compress.js";
 import { type Base, encodeCheckpoint } from "../encode.js";
 import type { State } from "../state.js";
@@ -39,8 +40,8 @@ const SQL = {
   blobs: 'SELECT checkpoint_ns AS "checkpointNs", channel, version, type, blob FROM tl_legacy_checkpoint_blobs WHERE thread_id = $1',
   items: "SELECT node, parent, type, blob FROM tl_legacy_checkpoint_items WHERE thread_id = $1",
   insert: `
-    INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, flags, body)
-    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+    INSERT INTO tl_checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, run_id, flags, body, checksum)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
   drop: "DROP TABLE tl_legacy_checkpoints, tl_legacy_checkpoint_blobs, tl_legacy_checkpoint_items",
 };
 
@@ -117,7 +118,8 @@ async function convertThread(client: pg.PoolClient, serde: SerializerProtocol, t
     );
     const location = { threadId, checkpointNs: row.checkpointNs, checkpointId: row.checkpointId };
     const encoded = await encodeCheckpoint(serde, { location, checkpoint, metadata, newVersions, base, writes: [] });
-    await client.query(SQL.insert, [threadId, row.checkpointNs, row.checkpointId, row.parentId, row.runId, encoded.flags, encoded.body]);
+    const checksum = checkpointChecksum(row.checkpointNs, row.checkpointId, row.parentId, encoded.flags, encoded.body);
+    await client.query(SQL.insert, [threadId, row.checkpointNs, row.checkpointId, row.parentId, row.runId, encoded.flags, encoded.body, checksum]);
     states.set(`${row.checkpointNs}\u0000${row.checkpointId}`, { state: encoded.state, versions });
     converted++;
   }

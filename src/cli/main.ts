@@ -1,5 +1,6 @@
 import { isThreadlineError } from "../errors.js";
 import { CHAT_USAGE, chatCommand } from "./chat.js";
+import { CHECKPOINTS_USAGE, checkpointsCommand } from "./checkpoints.js";
 import { demoCommand } from "./demo.js";
 import type { CliEnvironment } from "./env.js";
 import { RUN_USAGE, runCommand } from "./run.js";
@@ -9,6 +10,7 @@ export const USAGE = `usage:
   ${RUN_USAGE}
   ${THREADS_USAGE.replace(" | ", "\n  ")}
   ${CHAT_USAGE}
+  ${CHECKPOINTS_USAGE}
   threadline demo`;
 
 export interface CliIO {
@@ -38,6 +40,8 @@ export async function main(argv: string[], env: CliEnvironment, io: CliIO): Prom
           input: io.input ?? process.stdin,
         });
         return 0;
+      case "checkpoints":
+        return await checkpointsCommand(rest, env, io.out);
       case "demo":
         await demoCommand(env, io.out);
         return 0;

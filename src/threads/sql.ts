@@ -17,6 +17,7 @@ export const THREAD_SQL = {
            ON CONFLICT (thread_id) DO UPDATE SET user_id = EXCLUDED.user_id
             WHERE threads.user_id IS NULL AND EXCLUDED.user_id IS NOT NULL AND threads.graph_id = EXCLUDED.graph_id`,
   touch: "UPDATE threads SET updated_at = now() WHERE thread_id = $1",
+  idsOfUser: 'SELECT thread_id AS "threadId" FROM threads WHERE user_id = $1 ORDER BY thread_id',
 } as const;
 
 export interface ThreadRow {

@@ -51,6 +51,12 @@ export class ThreadStore {
     if (row) assertOwner(row, userId);
   }
 
+  /** Every thread the user owns. */
+  async idsOfUser(userId: string): Promise<string[]> {
+    const { rows } = await this.db.pool.query<{ threadId: string }>(THREAD_SQL.idsOfUser, [userId]);
+    return rows.map((r) => r.threadId);
+  }
+
   async touch(threadId: string): Promise<void> {
     await this.db.pool.query(THREAD_SQL.touch, [threadId]);
   }

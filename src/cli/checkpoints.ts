@@ -1,0 +1,55 @@
+import { parseArgs } from "node:util";
+import { ThreadlineSaver, type VerifyReport } from "../../checkpoints/index.js";
+import { InvalidInputError } from "../errors.js";
+import { assertThreadId, assertUserId } from "../threads/store.js";
+import type { CliEnvironment } from "./env.js";
+import { parsePositiveInt } from "./input.js";
+import { withRuntime } from "./session.js";
+
+export const CHECKPOINTS_USAGE =
+  "threadline checkpoints verify [--thread <id> | --user <id>] [--repair] [--batch <n>] [--json]";
+
+/**
+ * Checks stored checkpoints (a thread, a user's threads, or everything) and
+ * with --repair gives rows stored before checksums theirs. Returns the exit
+ * code: 1 when a corrupt row was found.
+ */
+export async function checkpointsCommand(argv: string[], env: CliEnvironment, out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      thread: { type: "string", short: "t" },
+      user: { type: "string", short: "u" },
+      repair: { type: "boolean" },
+      batch: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+  if (positionals.length !== 1 || positionals[0] !== "verify") throw new InvalidInputError(`usage: ${CHECKPOINTS_USAGE}`);
+  if (values.thread !== undefined && values.user !== undefined) throw new InvalidInputError("give --thread or --user, not both");
+  const threadId = values.thread === undefined ? undefined : assertThreadId(values.thread);
+  const userId = values.user === undefined ? undefined : assertUserId(values.user);
+  const batchSize = parsePositiveInt(values.batch, "--batch", 500);
+  return withRuntime(env, async (runtime) => {
+    if (!(runtime.checkpointer instanceof ThreadlineSaver)) throw new InvalidInputError("verify needs Threadline's checkpointer");
+    const threadIds = threadId ? [threadId] : userId ? await runtime.threads.idsOfUser(userId) : undefined;
+    const report = await runtime.checkpointer.verify({ threadIds, repair: values.repair === true, batchSize });
+    out(values.json ? JSON.stringify(report) : formatReport(report, values.repair === true));
+    return report.corrupt.length > 0 ? 1 : 0;
+  });
+}
+
+function formatReport(report: VerifyReport, repair: boolean): string {
+  const lines = [
+    `verified ${report.checkpoints} checkpoint rows and ${report.writes} pending-write rows: ` +
+      `${report.corrupt.length} corrupt, ${report.unchecksummed} without a checksum` +
+      (repair ? ` (${report.repaired} given one)` : report.unchecksummed ? " (add them with --repair)" : ""),
+  ];
+  for (const c of report.corrupt) {
+    const ns = c.checkpointNs ? ` namespace "${c.checkpointNs}"` : "";
+    const task = c.taskId ? ` of task ${c.taskId}` : "";
+    lines.push(`  corrupt ${c.kind}${task}: thread ${c.threadId}${ns} checkpoint ${c.checkpointId}: ${c.reason}`);
+  }
+  return lines.join("\n");
+}
