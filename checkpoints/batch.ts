@@ -55,6 +55,16 @@ export interface BatcherOptions {
   defaultTtl: TtlPolicy | undefined;
   maxInFlight: number;
   maxBatch?: number;
+  /** A statement that failed with a transient fault is sent again this many times. */
+  retry?: RetryPolicy;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  /** Before the first retry; doubled before each further one. */
+  delayMs: number;
+  /** Whether a failure may pass on a second try (a connection lost, a server restarting). */
+  isTransient: (err: unknown) => boolean;
 }
 
 /**
@@ -102,20 +112,38 @@ export class WriteBatcher {
 
   private async flush(batch: Encoded[]): Promise<void> {
     try {
-      const stored = await this.send(batch);
+      const stored = await this.sendRetrying(batch);
       for (const p of batch) p.resolve("put" in p ? stored.has(putKey(p.put)) : true);
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
+      // Alone, or the database itself failing: sending the calls one by one cannot help.
+      if (batch.length === 1 || this.options.retry?.isTransient(err)) {
+        for (const p of batch) p.reject(err);
         return;
       }
       for (const p of batch) {
         try {
-          const stored = await this.send([p]);
+          const stored = await this.sendRetrying([p]);
           p.resolve("put" in p ? stored.has(putKey(p.put)) : true);
         } catch (single) {
           p.reject(single);
         }
+      }
+    }
+  }
+
+  /**
+   * Every statement here is idempotent (a checkpoint row is replaced by the
+   * same row, a write keeps its first or latest value as before), so one
+   * whose connection died before its answer arrived is safe to send again.
+   */
+  private async sendRetrying(batch: Encoded[]): Promise<Set<string>> {
+    const retry = this.options.retry;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send(batch);
+      } catch (err) {
+        if (!retry || attempt >= retry.attempts || !retry.isTransient(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, retry.delayMs * 2 ** attempt));
       }
     }
   }

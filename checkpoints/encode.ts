@@ -26,8 +26,16 @@ export type Base =
   | { kind: "root" }
   /** The parent's resolved state: store what changed since. */
   | { kind: "parent"; state: State }
-  /** The parent is named but not stored: store every value whole. */
-  | { kind: "orphan" };
+  /**
+   * Store every value whole: the parent is gone on purpose (a prune), or
+   * `lostParentId` was never stored or lost (e.g. in a crash of the
+   * database server), which the metadata then records, so a history shows
+   * the gap.
+   */
+  | { kind: "orphan"; lostParentId?: string };
+
+/** Metadata key of a checkpoint stored whole because its parent was missing. */
+export const LOST_PARENT_KEY = "missing_parent_checkpoint_id";
 
 export interface PutInput {
   location: CheckpointLocation;
@@ -60,7 +68,8 @@ export function encodeCheckpoint(serde: SerializerProtocol, input: PutInput): En
   const plans = Object.keys(versions).map((channel) =>
     planChannel(channel, versionKey(versions[channel]!), values, state.get(channel)),
   );
-  const serialised = serialiseAll(serde, [input.metadata, ...plans.flatMap((plan) => plan.serialise)]);
+  const metadata = base.kind === "orphan" && base.lostParentId ? { ...input.metadata, [LOST_PARENT_KEY]: base.lostParentId } : input.metadata;
+  const serialised = serialiseAll(serde, [metadata, ...plans.flatMap((plan) => plan.serialise)]);
   return serialised instanceof Promise
     ? serialised.then((typed) => finishRow(input, plans, state, typed))
     : finishRow(input, plans, state, serialised);

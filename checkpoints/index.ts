@@ -1,5 +1,6 @@
 export { ThreadlineSaver, type ThreadlineSaverOptions } from "./saver.js";
 export { CorruptCheckpointError, type CheckpointLocation } from "./errors.js";
+export { LOST_PARENT_KEY } from "./encode.js";
 export { checkpointMigrations } from "./migrations.js";
 export { copyThread, deleteRun, deleteThreads, pruneThread, type DeleteResult } from "./lifecycle.js";
 export {

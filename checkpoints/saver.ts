@@ -13,6 +13,7 @@ import {
 } from "@langchain/langgraph-checkpoint";
 import type { Database } from "../src/db/database.js";
 import { migrate } from "../src/db/migrate.js";
+import { isTransientDatabaseError } from "../src/db/errors.js";
 import { InvalidInputError } from "../src/errors.js";
 import { WriteBatcher } from "./batch.js";
 import { WriterConnections } from "./connections.js";
@@ -52,8 +53,10 @@ export interface ThreadlineSaverOptions {
    * steps, and LangGraph then resumes from the checkpoint before, as after
    * any crash mid-step. `flush()` makes everything committed so far
    * durable; the runtime calls it when a run ends, so a finished run is
-   * always on disk. Always true on PGlite, which lives in this process: its
-   * unflushed commits would die with it.
+   * always on disk. On a PGlite data folder every commit reaches the
+   * operating system at once (PGlite lives in this process, so a commit
+   * kept only in its memory would die with it) and this option decides
+   * whether each one also waits for the disk, or only `flush()` does.
    */
   synchronousCommit?: boolean;
   /**
@@ -74,6 +77,12 @@ export interface ThreadlineSaverOptions {
    * PGlite (one session).
    */
   maxConcurrentWrites?: number;
+  /**
+   * Times a step's write is sent again after a transient fault (a
+   * connection lost, a server restarting), waiting 0.1 s, then twice as
+   * long before each further try: the default 5 ride out about 3 s.
+   */
+  writeRetries?: number;
 }
 
 /**
@@ -101,7 +110,7 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
   private readonly items: ItemCache;
 
   constructor(
-    readonly db: Pick<Database, "pool">,
+    readonly db: Pick<Database, "pool" | "durable">,
     options: ThreadlineSaverOptions = {},
   ) {
     super(options.serde ?? new ThreadlineSerializer());
@@ -114,6 +123,7 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
       commit: options.synchronousCommit === true ? "on" : "off",
       defaultTtl: options.defaultTtl,
       maxInFlight: options.maxConcurrentWrites ?? 1,
+      retry: { attempts: options.writeRetries ?? 5, delayMs: 100, isTransient: isTransientDatabaseError },
     });
     this.holder = new WriteHolder(options.holdWritesMs ?? 5, (held) => this.storeWrites(held));
   }
@@ -128,6 +138,9 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
       ...options,
       synchronousCommit: postgres ? options.synchronousCommit : true,
     });
+    // PGlite commits every statement synchronously, to the operating system;
+    // what waits for the disk is its file system, each commit or each flush.
+    if (options.synchronousCommit === true) await db.durable?.({ eachCommit: true });
     await convertLegacyTables(db, saver.serde);
     return saver;
   }
@@ -203,7 +216,7 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
       if (!(await this.batcher.put({ ...job, needsParent: base.kind === "parent", source }))) {
         // The parent was pruned or deleted since this process read it: store the checkpoint whole.
         this.cache.forgetThread(threadId);
-        source.rebase({ kind: "orphan" });
+        source.rebase({ kind: "orphan", lostParentId: parentId! });
         if (eager) await source.encodeAhead();
         if (!(await this.batcher.put({ ...job, needsParent: false, source }))) {
           throw new Error(`checkpoint ${checkpoint.id} of thread ${threadId} was not stored`);
@@ -265,9 +278,10 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     return nextChannelVersion(current);
   }
 
-  /** Waits until every checkpoint committed so far is on disk (one round trip). */
+  /** Waits until every checkpoint committed so far is on disk (one round trip; on PGlite, an fsync of its WAL). */
   async flush(): Promise<void> {
     await this.db.pool.query(FLUSH);
+    await this.db.durable?.();
   }
 
   override async deleteThread(threadId: string): Promise<void> {
@@ -329,7 +343,7 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
   /** The state a put builds on when this process does not hold its parent's: read it, or store the put whole. */
   private async readBase(threadId: string, checkpointNs: string, parentId: string): Promise<Base> {
     const found = await this.readOne(threadId, checkpointNs, parentId);
-    if (!found) return { kind: "orphan" };
+    if (!found) return { kind: "orphan", lostParentId: parentId };
     const state = found.store.stateOf(found.key);
     this.cache.set(threadId, checkpointNs, parentId, state);
     return { kind: "parent", state };

@@ -10,7 +10,8 @@ export type ErrorCode =
   | "database_unavailable"
   | "configuration"
   | "corrupt_state"
-  | "locked";
+  | "locked"
+  | "retry";
 
 export class ThreadlineError extends Error {
   readonly code: ErrorCode;
@@ -35,14 +36,44 @@ export class NotFoundError extends ThreadlineError {
 }
 
 export class ConflictError extends ThreadlineError {
-  constructor(message: string) {
-    super("conflict", message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("conflict", message, options);
   }
 }
 
+export interface DatabaseFault {
+  /** The driver's one-line account of the fault, e.g. "Connection terminated unexpectedly". */
+  reason?: string;
+  /**
+   * The server gave no answer in time (a paused or overloaded server), as
+   * opposed to refusing or dropping the connection: asking it again soon is
+   * likely to wait just as long.
+   */
+  timedOut?: boolean;
+  /** The thread whose run the fault cut off, when it happened during a run. */
+  threadId?: string;
+}
+
 export class DatabaseUnavailableError extends ThreadlineError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly reason?: string;
+  readonly timedOut: boolean;
+  readonly threadId?: string;
+
+  constructor(message: string, options?: { cause?: unknown } & DatabaseFault) {
     super("database_unavailable", message, options);
+    this.reason = options?.reason;
+    this.timedOut = options?.timedOut ?? false;
+    this.threadId = options?.threadId;
+  }
+}
+
+/**
+ * The database gave up on a transaction to keep concurrent ones consistent
+ * (a serialization failure or a deadlock); running it again may succeed.
+ */
+export class RetryableError extends ThreadlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("retry", message, options);
   }
 }
 

@@ -7,6 +7,7 @@ import { loadProject } from "../runtime/project.js";
 import { Runtime, type RunAction, type RunOptions } from "../runtime/runtime.js";
 import { assertThreadId, assertUserId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";
+import { chatFault } from "./faults.js";
 import { chatModelFromEnvironment } from "./model.js";
 
 export const CHAT_USAGE = "threadline chat <graph> --thread <id> --user <id>";
@@ -70,6 +71,8 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
     } finally {
       lines.close();
     }
+  } catch (err) {
+    throw chatFault(err, db.location, { graphId, threadId, userId });
   } finally {
     await (runtime ? runtime.close() : db.close());
   }

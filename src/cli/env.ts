@@ -4,7 +4,13 @@ import { readModelEnvironment, type ChatModelSettings, type ModelVariables } fro
 
 /** Everything the CLI takes from the environment, read once at the entrypoint. */
 export interface CliEnvironment {
-  database: DatabaseOptions;
+  /**
+   * Where the database is and how long to wait for it (DATABASE_URL,
+   * THREADLINE_DATA_DIR, THREADLINE_SCHEMA, THREADLINE_CONNECT_TIMEOUT_MS,
+   * THREADLINE_STATEMENT_TIMEOUT_MS); reading it throws ConfigurationError
+   * for a malformed timeout.
+   */
+  readonly database: DatabaseOptions;
   projectFile: string;
   /**
    * The chat model settings (OPENAI_API_KEY, OPENAI_BASE_URL,
@@ -30,10 +36,16 @@ export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
     THREADLINE_TEMPERATURE: env.THREADLINE_TEMPERATURE,
   };
   return {
-    database: {
-      url: env.DATABASE_URL || undefined,
-      dataDir: env.THREADLINE_DATA_DIR || undefined,
-      schema: env.THREADLINE_SCHEMA || undefined,
+    // A getter, so a malformed timeout is reported by the command that opens
+    // the database (one line, inside main's error handling), not at start-up.
+    get database(): DatabaseOptions {
+      return {
+        url: env.DATABASE_URL || undefined,
+        dataDir: env.THREADLINE_DATA_DIR || undefined,
+        schema: env.THREADLINE_SCHEMA || undefined,
+        connectTimeoutMs: milliseconds(env, "THREADLINE_CONNECT_TIMEOUT_MS"),
+        statementTimeoutMs: milliseconds(env, "THREADLINE_STATEMENT_TIMEOUT_MS"),
+      };
     },
     projectFile: env.THREADLINE_PROJECT || "langgraph.json",
     model: () => readModelEnvironment(modelVariables),
@@ -47,4 +59,17 @@ export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
       return { synchronousCommit };
     },
   };
+}
+
+// Node timers and Postgres' statement_timeout both stop at 2^31 - 1 ms.
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+function milliseconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 1 && value <= MAX_TIMEOUT_MS)) {
+    throw new ConfigurationError(`${name} must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got "${env[name]}"`);
+  }
+  return value;
 }

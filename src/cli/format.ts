@@ -43,6 +43,9 @@ export function formatThread(view: ThreadView): string {
   for (const h of view.history) {
     const next = h.next.length ? ` → ${h.next.join(", ")}` : "";
     lines.push(`  step ${String(h.step).padStart(3)}  ${h.source.padEnd(6)}  ${h.checkpointId}  ${h.createdAt ?? ""}${next}`);
+    if (h.missingParentCheckpointId) {
+      lines.push(`  ⋯ gap: the steps before were lost (parent checkpoint ${h.missingParentCheckpointId} is missing); this one was saved whole`);
+    }
   }
   return lines.join("\n");
 }

@@ -1,3 +1,4 @@
+import { translateDatabaseError } from "../db/errors.js";
 import { isThreadlineError } from "../errors.js";
 import { CHAT_USAGE, chatCommand } from "./chat.js";
 import { CHECKPOINTS_USAGE, checkpointsCommand } from "./checkpoints.js";
@@ -62,7 +63,10 @@ export async function main(argv: string[], env: CliEnvironment, io: CliIO): Prom
 }
 
 function describe(err: unknown): string {
-  if (isThreadlineError(err)) return err.message;
+  // Commands that know the thread add the way on; any other database fault
+  // still reads as one, not as a driver's message.
+  const typed = translateDatabaseError(err);
+  if (isThreadlineError(typed)) return typed.message;
   const e = err as { code?: string; message?: string };
   if (typeof e?.code === "string" && e.code.startsWith("ERR_PARSE_ARGS")) return e.message!.split("\n")[0]!;
   // Anything else is unexpected: one line, not a stack, but enough to report.

@@ -4,6 +4,7 @@ import { toPlain } from "../runtime/plain.js";
 import type { RunAction } from "../runtime/runtime.js";
 import { assertThreadId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";
+import { rethrowRunFault } from "./faults.js";
 import { formatOutcome } from "./format.js";
 import { parseInput, parseResume } from "./input.js";
 import { chatModelFromEnvironment } from "./model.js";
@@ -43,7 +44,7 @@ export async function runCommand(argv: string[], env: CliEnvironment, out: (line
       const outcome = await runtime.run(graphId, threadId, action, {
         userId: values.user,
         onStep: values.verbose ? (node) => out(`· ${node}`) : undefined,
-      });
+      }).catch((err: unknown) => rethrowRunFault(err, runtime, { graphId, threadId, userId: values.user }));
       out(values.json ? JSON.stringify(toPlain(outcome)) : formatOutcome(outcome));
     },
     async (project) => {

@@ -6,8 +6,10 @@ import { PglitePgConnection, createPgConfig } from "@electric-sql/pglite/node-po
 import { vector } from "@electric-sql/pglite-pgvector";
 import { DatabaseUnavailableError } from "../errors.js";
 import type { Database } from "./database.js";
+import { oneLineReason as reason } from "./errors.js";
 import { assertIdentifier } from "./identifiers.js";
 import { acquireDataDirLock } from "./pglite-lock.js";
+import { DurableNodeFS, durablePgliteOptions } from "./pglite-fs.js";
 
 export interface DatabaseOptions {
   /** A Postgres connection string. When absent, embedded PGlite is used. */
@@ -18,8 +20,15 @@ export interface DatabaseOptions {
   schema?: string;
   /** Upper bound of pooled connections to a real Postgres. Default 10. */
   maxConnections?: number;
-  /** Milliseconds to wait for a connection before failing. Default 5000. */
+  /** Milliseconds to wait for a connection (a new one, or a free one from the pool) before failing. Default 10000. */
   connectTimeoutMs?: number;
+  /**
+   * Milliseconds one statement may take before it fails with
+   * DatabaseUnavailableError. The server cancels it (statement_timeout) and
+   * the client gives up a moment later (query_timeout) in case the server
+   * cannot even answer that. Default 60000.
+   */
+  statementTimeoutMs?: number;
   /**
    * An already-running PGlite to use instead of opening `dataDir`; the caller
    * owns it and closes it. It has one session, so only one Database may use
@@ -69,11 +78,22 @@ async function ensureSchema(db: Database): Promise<void> {
 }
 
 async function openPostgres(url: string, schema: string, options: DatabaseOptions): Promise<Database> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 60_000;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    // Server side: a runaway statement is cancelled with a clean error and the
+    // connection stays usable.
+    statement_timeout: statementTimeoutMs,
+    // Client side, a little later: a server that no longer answers at all (a
+    // frozen process, a dead network path) fails the query instead of hanging.
+    query_timeout: statementTimeoutMs + Math.min(5_000, Math.ceil(statementTimeoutMs / 2)),
+    // Detects a peer that vanished without closing (host gone, NAT dropped)
+    // on idle connections, which no query timer covers.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     // Set per connection at startup, so no query ever runs on the wrong schema
     // and no extra round trip is spent. `public` stays on the path for
     // extensions installed there.
@@ -97,24 +117,39 @@ async function openPglite(dataDir: string, schema: string): Promise<Database> {
   const location = inMemory ? dataDir : resolve(dataDir);
   let release = async () => {};
   let pglite: PGlite;
+  let disk: DurableNodeFS | undefined;
   try {
     if (!inMemory) {
       mkdirSync(location, { recursive: true });
       release = acquireDataDirLock(location);
     }
-    pglite = await PGlite.create(inMemory ? undefined : location, { extensions: { vector } });
+    // Stock PGlite never fsyncs; DurableNodeFS makes a data folder reach the disk.
+    disk = inMemory ? undefined : new DurableNodeFS(location);
+    pglite = await PGlite.create(inMemory ? undefined : location, { extensions: { vector }, ...(disk && durablePgliteOptions(disk)) });
   } catch (err) {
     await release();
     if (err instanceof DatabaseUnavailableError) throw err;
     throw new DatabaseUnavailableError(`cannot open the embedded database at ${location}: ${reason(err)}`, { cause: err });
   }
-  return wrapPglite(pglite, schema, location, async () => {
-    await pglite.close();
-    await release();
-  });
+  return wrapPglite(
+    pglite,
+    schema,
+    location,
+    async () => {
+      await pglite.close();
+      await release();
+    },
+    disk,
+  );
 }
 
-async function wrapPglite(pglite: PGlite, schema: string, location: string, onClose: () => Promise<void>): Promise<Database> {
+async function wrapPglite(
+  pglite: PGlite,
+  schema: string,
+  location: string,
+  onClose: () => Promise<void>,
+  disk?: DurableNodeFS,
+): Promise<Database> {
   // PGlite is one backend session shared by the single pooled client, so a
   // session-level search_path holds for every query that follows.
   await pglite.exec(`SET search_path TO ${schema}, public`);
@@ -135,6 +170,7 @@ async function wrapPglite(pglite: PGlite, schema: string, location: string, onCl
     schema,
     pool,
     location,
+    ...(disk && { durable: (options?: { eachCommit?: boolean }) => disk.flush(options) }),
     async close() {
       await pool.end();
       await onClose();
@@ -149,11 +185,4 @@ function describeUrl(url: string): string {
   } catch {
     return "the configured DATABASE_URL";
   }
-}
-
-function reason(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length > 0) return reason(err.errors[0]);
-  const e = err as { code?: string; message?: string };
-  const message = (e?.message || e?.code || String(err)).split("\n")[0]!;
-  return e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message;
 }

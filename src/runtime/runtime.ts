@@ -1,4 +1,4 @@
-import { Command, type Pregel, type StateSnapshot } from "@langchain/langgraph";
+import { Command, type Pregel, type StateSnapshot, type StreamMode } from "@langchain/langgraph";
 import type { BaseCheckpointSaver } from "@langchain/langgraph-checkpoint";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
@@ -7,8 +7,9 @@ import type { Database } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { coreMigrations } from "../db/migrations.js";
 import { InvalidInputError, NotFoundError } from "../errors.js";
+import { isDatabaseTimeout, translateDatabaseError } from "../db/errors.js";
 import { ThreadStore, assertOwner, assertThreadId, assertUserId, type ThreadRow } from "../threads/store.js";
-import { ThreadlineSaver, type ThreadlineSaverOptions } from "../../checkpoints/index.js";
+import { LOST_PARENT_KEY, ThreadlineSaver, type ThreadlineSaverOptions } from "../../checkpoints/index.js";
 import { createCheckpointer } from "./checkpointer.js";
 import type { ThreadlineContext } from "./context.js";
 import { validateConfig, validateInput, type LoadedGraph, type Project } from "./project.js";
@@ -42,6 +43,11 @@ export interface CheckpointSummary {
   source: string;
   next: string[];
   createdAt?: string;
+  /**
+   * Set when the checkpoint was stored whole because its parent was missing
+   * (lost, e.g. in a crash of the database server): the steps between are gone.
+   */
+  missingParentCheckpointId?: string;
 }
 
 export interface ThreadView extends ThreadState {
@@ -50,7 +56,7 @@ export interface ThreadView extends ThreadState {
 }
 
 export interface RunOptions {
-  /** Called after each node finishes, with its name and the state update it wrote. */
+  /** Called after each node's step is saved, with the node's name and the state update it wrote. */
   onStep?: (node: string, update: unknown) => void | Promise<void>;
   /**
    * Switches the run to token streaming (LangGraph's "messages" mode): called
@@ -155,31 +161,54 @@ export class Runtime {
     }
   }
 
-  /** Runs one action on a thread until the graph ends or interrupts. */
+  /**
+   * Runs one action on a thread until the graph ends or interrupts. A
+   * database fault on the way throws DatabaseUnavailableError naming the
+   * thread (or ConflictError / RetryableError); the steps saved before it
+   * stay, and `{ kind: "continue" }` carries on from them once the database
+   * is back.
+   */
   async run(graphId: string, threadId: string, action: RunAction, options: RunOptions = {}): Promise<RunOutcome> {
+    try {
+      return await this.runSteps(graphId, threadId, action, options);
+    } catch (err) {
+      throw translateDatabaseError(err, { location: this.db.location, threadId });
+    }
+  }
+
+  private async runSteps(graphId: string, threadId: string, action: RunAction, options: RunOptions): Promise<RunOutcome> {
     const { payload } = await this.prepare(graphId, threadId, action, options);
     if (action.kind === "input") await this.threads.claim(threadId, graphId, {}, options.userId);
     const graph = await this.graph(graphId);
     const config = this.config(threadId, graphId, options.userId, options.configurable);
+    // A node's update arrives when it finishes, before its step is saved.
+    // It is reported once saved: LangGraph emits a step's "checkpoints"
+    // event only after, in "sync" durability, the step's checkpoint was
+    // stored, and when the stream ends everything the run wrote is.
+    const unsaved: [string, unknown][] = [];
+    const report = async () => {
+      for (const [node, update] of unsaved.splice(0)) await options.onStep?.(node, update);
+    };
+    const modes = ["updates", ...(options.onStep ? ["checkpoints"] : []), ...(options.onToken ? ["messages"] : [])];
     try {
-      if (options.onToken) {
-        const stream = await graph.stream(payload, { ...config, streamMode: ["updates", "messages"] });
-        for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
-          if (mode === "updates") await this.reportUpdates(chunk as Record<string, unknown>, options);
-          else {
-            const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
-            await options.onToken(message, meta?.langgraph_node ?? "");
-          }
+      const stream = await graph.stream(payload, { ...config, streamMode: modes as StreamMode[] });
+      for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+        if (mode === "updates") {
+          for (const [node, update] of Object.entries(chunk as Record<string, unknown>)) if (node !== "__interrupt__") unsaved.push([node, update]);
+        } else if (mode === "checkpoints") await report();
+        else if (mode === "messages") {
+          const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
+          await options.onToken?.(message, meta?.langgraph_node ?? "");
         }
-      } else {
-        const stream = await graph.stream(payload, { ...config, streamMode: "updates" });
-        for await (const chunk of stream as AsyncIterable<Record<string, unknown>>) await this.reportUpdates(chunk, options);
       }
     } catch (err) {
-      await this.flushCheckpoints().catch(() => undefined);
+      // A server that stopped answering would only make the flush wait out
+      // another timeout before the error is reported.
+      if (!isDatabaseTimeout(err)) await this.flushCheckpoints().catch(() => undefined);
       throw err;
     }
     await this.flushCheckpoints();
+    await report();
     await this.threads.touch(threadId);
     const state = await this.state(graphId, threadId);
     return { threadId, graphId, status: state.interrupts.length > 0 ? "interrupted" : "complete", ...state };
@@ -216,10 +245,6 @@ export class Runtime {
   // synchronousCommit); what a run reports is on disk first.
   private async flushCheckpoints(): Promise<void> {
     if (this.checkpointer instanceof ThreadlineSaver) await this.checkpointer.flush();
-  }
-
-  private async reportUpdates(chunk: Record<string, unknown>, options: RunOptions): Promise<void> {
-    for (const [node, update] of Object.entries(chunk)) if (node !== "__interrupt__") await options.onStep?.(node, update);
   }
 
   // The graph id doubles as the assistant id: memory is scoped per assistant
@@ -267,6 +292,7 @@ function toThreadState(snap: StateSnapshot): ThreadState {
 }
 
 function summarise(snap: StateSnapshot): CheckpointSummary {
+  const lostParent = (snap.metadata as Record<string, unknown> | undefined)?.[LOST_PARENT_KEY];
   return {
     checkpointId: snap.config.configurable?.checkpoint_id as string,
     parentCheckpointId: snap.parentConfig?.configurable?.checkpoint_id as string | undefined,
@@ -274,5 +300,6 @@ function summarise(snap: StateSnapshot): CheckpointSummary {
     source: (snap.metadata?.source as string | undefined) ?? "unknown",
     next: [...snap.next],
     createdAt: snap.createdAt,
+    ...(typeof lostParent === "string" ? { missingParentCheckpointId: lostParent } : {}),
   };
 }
