@@ -27,8 +27,10 @@ export class WriterConnections {
       this.idle.push(client);
       return result;
     } catch (err) {
-      // A statement the server refused leaves the connection usable; anything else does not.
-      if (err instanceof pg.DatabaseError) this.idle.push(client);
+      // A statement the server refused leaves the connection usable, unless
+      // the server was ending the session (57P01-57P03 shutting down, 08xxx
+      // connection faults): a retry on it would only fail again.
+      if (err instanceof pg.DatabaseError && !/^(57P0|08)/.test(err.code ?? "")) this.idle.push(client);
       else this.drop(client, err as Error);
       throw err;
     } finally {

@@ -9,7 +9,7 @@ import {
   maxChannelVersion,
 } from "@langchain/langgraph-checkpoint";
 import { type Body, type ChannelEntry, type StoredWrite, type TypedBytes, decodeBody } from "./body.js";
-import { checkpointChecksum, writeChecksum } from "./checksum.js";
+import { CHECKSUM_MISMATCH, checkpointRowDamaged, writeRowDamaged } from "./checksum.js";
 import { unpackValue } from "./compress.js";
 import { CARRIES_WRITES, FULL } from "./encode.js";
 import { type CheckpointLocation, CorruptCheckpointError } from "./errors.js";
@@ -77,9 +77,15 @@ export class RowStore {
     private readonly items = new ItemCache(0),
   ) {}
 
+  /**
+   * Rows are checked as they arrive, not when used: which row carries a
+   * checkpoint's pending writes is decided by its flags and parent id, so a
+   * damaged one must fail the read rather than silently carry nothing.
+   */
   addCheckpoint(row: CheckpointRow): void {
     const key = rowKey(row.threadId, row.checkpointNs, row.checkpointId);
     if (this.rows.has(key)) return;
+    if (checkpointRowDamaged(row)) throw new CorruptCheckpointError({ ...where(row), part: "checkpoint row" }, CHECKSUM_MISMATCH);
     const stored: Stored = { ...row };
     this.rows.set(key, stored);
     if (row.flags & CARRIES_WRITES && row.parentCheckpointId !== null && row.checkpointId > row.parentCheckpointId) {
@@ -91,6 +97,10 @@ export class RowStore {
   }
 
   addWrite(row: WriteRow): void {
+    if (writeRowDamaged(row)) {
+      const at = { threadId: row.threadId, checkpointNs: row.checkpointNs, checkpointId: row.checkpointId };
+      throw new CorruptCheckpointError({ ...at, part: `pending-write row of task ${row.taskId} (index ${row.idx})` }, CHECKSUM_MISMATCH);
+    }
     const key = rowKey(row.threadId, row.checkpointNs, row.checkpointId);
     const list = this.writes.get(key) ?? [];
     if (list.some((w) => w.taskId === row.taskId && w.idx === row.idx)) return;
@@ -227,7 +237,6 @@ export class RowStore {
 
   private body(row: Stored): Body {
     if (!row.decoded) {
-      verifyCheckpointRow(row);
       try {
         row.decoded = decodeBody(row.body);
       } catch (err) {
@@ -317,23 +326,8 @@ function parseRecord(body: Body, at: CheckpointLocation): StoredRecord {
   return record as StoredRecord;
 }
 
-function verifyCheckpointRow(row: CheckpointRow): void {
-  if (row.checksum === null) return;
-  const computed = checkpointChecksum(row.checkpointNs, row.checkpointId, row.parentCheckpointId, row.flags, row.body);
-  if (computed !== row.checksum) {
-    throw new CorruptCheckpointError({ ...where(row), part: "checkpoint row" }, "its checksum does not match its contents");
-  }
-}
-
-/** A row of the pending-writes table as a write, once its checksum holds. */
+/** A row of the pending-writes table as a write. */
 function tableWrite(w: WriteRow): StoredWrite {
-  if (w.checksum !== null) {
-    const computed = writeChecksum(w.checkpointNs, w.checkpointId, w.taskId, w.taskPath, w.idx, w.channel, w.type, w.blob);
-    if (computed !== w.checksum) {
-      const at = { threadId: w.threadId, checkpointNs: w.checkpointNs, checkpointId: w.checkpointId };
-      throw new CorruptCheckpointError({ ...at, part: `pending-write row of task ${w.taskId} (index ${w.idx})` }, "its checksum does not match its contents");
-    }
-  }
   return { taskId: w.taskId, taskPath: w.taskPath, idx: w.idx, channel: w.channel, value: { type: w.type, data: w.blob } };
 }
 

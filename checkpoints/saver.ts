@@ -330,7 +330,7 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
    * with `repair`, gives rows stored before checksums theirs.
    */
   async verify(options: VerifyOptions = {}): Promise<VerifyReport> {
-    return verifyCheckpoints(this.db, options);
+    return verifyCheckpoints(this.db, this.serde, options);
   }
 
   /** Deletes expired threads in bounded batches. */

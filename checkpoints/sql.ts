@@ -6,11 +6,15 @@
  * Writes take `commit` ($n text, 'on' or 'off'), set for that statement's
  * transaction only (set_config(..., true)): 'on' waits for the disk even
  * where the server or database defaults synchronous_commit to off, as
- * managed servers tuned for throughput do; 'off' commits without waiting.
+ * managed servers tuned for throughput do (a default of remote_apply, which
+ * waits for more, is kept); 'off' commits without waiting.
  */
 
+const AT_LEAST_ON = (mode: string) =>
+  `CASE WHEN ${mode} = 'on' AND current_setting('synchronous_commit') = 'remote_apply' THEN 'remote_apply' ELSE ${mode} END`;
+
 const COMMIT_MODE = (n: number) =>
-  `commit_mode AS MATERIALIZED (SELECT set_config('synchronous_commit', $${n}::text, true))`;
+  `commit_mode AS MATERIALIZED (SELECT set_config('synchronous_commit', ${AT_LEAST_ON(`$${n}::text`)}, true))`;
 
 // A sliding expiry moves at most once per hundredth of its TTL, so a busy
 // thread does not rewrite its TTL row on every step.
@@ -121,7 +125,7 @@ RETURNING thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_i
  * whatever the session's default.
  */
 export const FLUSH = `
-WITH commit_mode AS MATERIALIZED (SELECT set_config('synchronous_commit', 'on', true))
+WITH commit_mode AS MATERIALIZED (SELECT set_config('synchronous_commit', ${AT_LEAST_ON("'on'")}, true))
 SELECT pg_logical_emit_message(true, 'threadline', '') FROM commit_mode`;
 
 const READ_COLUMNS = `thread_id AS "threadId", checkpoint_ns AS "checkpointNs", checkpoint_id AS "checkpointId",
@@ -176,6 +180,24 @@ chain AS (
     SELECT 1 FROM page c
     WHERE c.thread_id = p.thread_id AND c.checkpoint_ns = p.checkpoint_ns AND c.parent_checkpoint_id = p.checkpoint_id
       AND c.checkpoint_id > p.checkpoint_id AND c.flags & 2 <> 0
+  )
+  UNION
+  -- The row after the page's newest, whatever its flags and parent id say:
+  -- in a thread without forks it is the carrier, and the reader checks its
+  -- checksum, so a carrier whose flags or parent id were damaged fails the
+  -- read instead of silently carrying nothing.
+  SELECT x.thread_id, x.checkpoint_ns, x.checkpoint_id, x.parent_checkpoint_id, x.flags, NULL::bigint
+  FROM page p
+  CROSS JOIN LATERAL (
+    SELECT y.thread_id, y.checkpoint_ns, y.checkpoint_id, y.parent_checkpoint_id, y.flags
+    FROM tl_checkpoints y
+    WHERE y.thread_id = p.thread_id AND y.checkpoint_ns = p.checkpoint_ns AND y.checkpoint_id > p.checkpoint_id
+    ORDER BY y.checkpoint_id
+    LIMIT 1
+  ) x
+  WHERE NOT EXISTS (
+    SELECT 1 FROM page c
+    WHERE c.thread_id = p.thread_id AND c.checkpoint_ns = p.checkpoint_ns AND c.checkpoint_id > p.checkpoint_id
   )
 ), wanted AS (
   SELECT * FROM chain UNION ALL SELECT * FROM carriers

@@ -1,6 +1,7 @@
+import type { SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import type pg from "pg";
-import { decodeBody } from "./body.js";
-import { checkpointChecksum, writeChecksum } from "./checksum.js";
+import { type TypedBytes, decodeBody } from "./body.js";
+import { CHECKSUM_MISMATCH, checkpointChecksum, checkpointRowDamaged, writeChecksum, writeRowDamaged } from "./checksum.js";
 import { unpackValue } from "./compress.js";
 import type { CheckpointRow, WriteRow } from "./resolve.js";
 import { STAMP_CHECKPOINTS, STAMP_WRITES, VERIFY_CHECKPOINTS, VERIFY_WRITES } from "./sql.js";
@@ -39,15 +40,17 @@ type Db = { pool: Pick<pg.Pool, "query"> };
 
 /**
  * Checks every stored row of the given threads (or all) in bounded batches:
- * a row with a checksum must match it and decode; a row without one (stored
- * before checksums) must decode, and with `repair` gets its checksum, so
- * later reads verify it too. Corrupt rows are reported, never changed.
+ * a row with a checksum must match it; a row without one (stored before
+ * checksums) must decode down to every value it holds, and with `repair`
+ * gets its checksum, so later reads verify it too. A row damaged before it
+ * had a checksum into something that still deserialises cannot be told
+ * from a sound one. Corrupt rows are reported, never changed.
  *
  * @example
- * const report = await verifyCheckpoints(db, { threadIds: ["t1"], repair: true });
+ * const report = await verifyCheckpoints(db, serde, { threadIds: ["t1"], repair: true });
  * if (report.corrupt.length) console.error(report.corrupt);
  */
-export async function verifyCheckpoints(db: Db, options: VerifyOptions = {}): Promise<VerifyReport> {
+export async function verifyCheckpoints(db: Db, serde: SerializerProtocol, options: VerifyOptions = {}): Promise<VerifyReport> {
   const report: VerifyReport = { checkpoints: 0, writes: 0, unchecksummed: 0, repaired: 0, corrupt: [] };
   const threads = options.threadIds ? [...options.threadIds] : null;
   const size = Math.max(1, Math.floor(options.batchSize ?? 500));
@@ -58,12 +61,11 @@ export async function verifyCheckpoints(db: Db, options: VerifyOptions = {}): Pr
     const stamps: CheckpointRow[] = [];
     for (const row of rows) {
       const at = { threadId: row.threadId, checkpointNs: row.checkpointNs, checkpointId: row.checkpointId, kind: "checkpoint" as const };
-      const computed = checkpointChecksum(row.checkpointNs, row.checkpointId, row.parentCheckpointId, row.flags, row.body);
-      const problem = row.checksum !== null && row.checksum !== computed ? "its checksum does not match its contents" : decodeProblem(row);
+      const problem = checkpointRowDamaged(row) ? CHECKSUM_MISMATCH : row.checksum === null ? await decodeProblem(serde, row) : undefined;
       if (problem) report.corrupt.push({ ...at, reason: problem });
       else if (row.checksum === null) {
         report.unchecksummed++;
-        stamps.push({ ...row, checksum: computed });
+        stamps.push({ ...row, checksum: checkpointChecksum(row.checkpointNs, row.checkpointId, row.parentCheckpointId, row.flags, row.body) });
       }
     }
     report.checkpoints += rows.length;
@@ -84,15 +86,14 @@ export async function verifyCheckpoints(db: Db, options: VerifyOptions = {}): Pr
     const { rows } = await db.pool.query<WriteRow>(VERIFY_WRITES, [threads, thread, ns, id, size, task, idx]);
     const stamps: WriteRow[] = [];
     for (const w of rows) {
-      const computed = writeChecksum(w.checkpointNs, w.checkpointId, w.taskId, w.taskPath, w.idx, w.channel, w.type, w.blob);
-      const problem = w.checksum !== null && w.checksum !== computed ? "its checksum does not match its contents" : unpackProblem(w);
+      const problem = writeRowDamaged(w) ? CHECKSUM_MISMATCH : w.checksum === null ? await valueProblem(serde, { type: w.type, data: w.blob }) : undefined;
       if (problem) {
         report.corrupt.push({
           threadId: w.threadId, checkpointNs: w.checkpointNs, checkpointId: w.checkpointId, kind: "pending write", taskId: w.taskId, reason: problem,
         });
       } else if (w.checksum === null) {
         report.unchecksummed++;
-        stamps.push({ ...w, checksum: computed });
+        stamps.push({ ...w, checksum: writeChecksum(w.checkpointNs, w.checkpointId, w.taskId, w.taskPath, w.idx, w.channel, w.type, w.blob) });
       }
     }
     report.writes += rows.length;
@@ -110,22 +111,35 @@ export async function verifyCheckpoints(db: Db, options: VerifyOptions = {}): Pr
   return report;
 }
 
-function decodeProblem(row: CheckpointRow): string | undefined {
+async function decodeProblem(serde: SerializerProtocol, row: CheckpointRow): Promise<string | undefined> {
+  let body;
   try {
-    const body = decodeBody(row.body);
+    body = decodeBody(row.body);
     const record: unknown = JSON.parse(Buffer.from(body.record).toString("utf8"));
     if (record === null || typeof record !== "object" || Array.isArray(record)) return "the checkpoint record is not an object";
-    return undefined;
   } catch (err) {
     return `cannot decode the stored row (${(err as Error)?.message ?? String(err)})`;
   }
+  const values: [string, TypedBytes][] = [["metadata", body.metadata]];
+  for (const [channel, entry] of body.channels) {
+    if (entry.kind === "value") values.push([`channel "${channel}"`, entry.value]);
+    if (entry.kind === "list") for (const item of entry.items) values.push([`channel "${channel}"`, item]);
+  }
+  for (const w of body.writes) values.push([`pending write of task ${w.taskId}`, w.value]);
+  for (const [part, value] of values) {
+    const problem = await valueProblem(serde, value);
+    if (problem) return `${part}: ${problem}`;
+  }
+  return undefined;
 }
 
-function unpackProblem(w: WriteRow): string | undefined {
+/** Whether a stored value (packed or not) no longer unpacks or deserialises. */
+async function valueProblem(serde: SerializerProtocol, value: TypedBytes): Promise<string | undefined> {
   try {
-    unpackValue(w.type, w.blob);
+    const [type, data] = unpackValue(value.type, value.data);
+    await serde.loadsTyped(type, data);
     return undefined;
   } catch (err) {
-    return `cannot unpack the stored value (${(err as Error)?.message ?? String(err)})`;
+    return `cannot read the stored value (${(err as Error)?.message ?? String(err)})`;
   }
 }

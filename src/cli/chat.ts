@@ -51,7 +51,7 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   const project = await loadProject(env.projectFile);
   const loaded = await project.load(graphId);
   const checkpoints = env.checkpoints();
-  const db = await openDatabase(env.database);
+  const db = await openDatabase(env.database());
   let runtime: Runtime | undefined;
   try {
     runtime = await Runtime.open({ db, project, chatModel, checkpoints });

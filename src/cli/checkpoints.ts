@@ -1,10 +1,12 @@
 import { parseArgs } from "node:util";
 import { ThreadlineSaver, type VerifyReport } from "../../checkpoints/index.js";
-import { InvalidInputError } from "../errors.js";
-import { assertThreadId, assertUserId } from "../threads/store.js";
+import { migrate } from "../db/migrate.js";
+import { coreMigrations } from "../db/migrations.js";
+import { openDatabase } from "../db/open.js";
+import { InvalidInputError, NotFoundError } from "../errors.js";
+import { ThreadStore, assertThreadId, assertUserId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";
 import { parsePositiveInt } from "./input.js";
-import { withRuntime } from "./session.js";
 
 export const CHECKPOINTS_USAGE =
   "threadline checkpoints verify [--thread <id> | --user <id>] [--repair] [--batch <n>] [--json]";
@@ -31,13 +33,20 @@ export async function checkpointsCommand(argv: string[], env: CliEnvironment, ou
   const threadId = values.thread === undefined ? undefined : assertThreadId(values.thread);
   const userId = values.user === undefined ? undefined : assertUserId(values.user);
   const batchSize = parsePositiveInt(values.batch, "--batch", 500);
-  return withRuntime(env, async (runtime) => {
-    if (!(runtime.checkpointer instanceof ThreadlineSaver)) throw new InvalidInputError("verify needs Threadline's checkpointer");
-    const threadIds = threadId ? [threadId] : userId ? await runtime.threads.idsOfUser(userId) : undefined;
-    const report = await runtime.checkpointer.verify({ threadIds, repair: values.repair === true, batchSize });
+  // Storage only: no project file, no graph is loaded.
+  const db = await openDatabase(env.database());
+  try {
+    await migrate(db, [coreMigrations]);
+    const saver = await ThreadlineSaver.create(db);
+    const threads = new ThreadStore(db);
+    const threadIds = threadId ? [threadId] : userId ? await threads.idsOfUser(userId) : undefined;
+    const report = await saver.verify({ threadIds, repair: values.repair === true, batchSize });
+    if (threadId && report.checkpoints === 0 && !(await threads.get(threadId))) throw new NotFoundError(`unknown thread "${threadId}"`);
     out(values.json ? JSON.stringify(report) : formatReport(report, values.repair === true));
     return report.corrupt.length > 0 ? 1 : 0;
-  });
+  } finally {
+    await db.close();
+  }
 }
 
 function formatReport(report: VerifyReport, repair: boolean): string {

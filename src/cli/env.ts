@@ -7,10 +7,10 @@ export interface CliEnvironment {
   /**
    * Where the database is and how long to wait for it (DATABASE_URL,
    * THREADLINE_DATA_DIR, THREADLINE_SCHEMA, THREADLINE_CONNECT_TIMEOUT_MS,
-   * THREADLINE_STATEMENT_TIMEOUT_MS); reading it throws ConfigurationError
-   * for a malformed timeout.
+   * THREADLINE_STATEMENT_TIMEOUT_MS); throws ConfigurationError for a
+   * malformed timeout, so a command reports it on one line.
    */
-  readonly database: DatabaseOptions;
+  database: () => DatabaseOptions;
   projectFile: string;
   /**
    * The chat model settings (OPENAI_API_KEY, OPENAI_BASE_URL,
@@ -36,17 +36,13 @@ export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
     THREADLINE_TEMPERATURE: env.THREADLINE_TEMPERATURE,
   };
   return {
-    // A getter, so a malformed timeout is reported by the command that opens
-    // the database (one line, inside main's error handling), not at start-up.
-    get database(): DatabaseOptions {
-      return {
-        url: env.DATABASE_URL || undefined,
-        dataDir: env.THREADLINE_DATA_DIR || undefined,
-        schema: env.THREADLINE_SCHEMA || undefined,
-        connectTimeoutMs: milliseconds(env, "THREADLINE_CONNECT_TIMEOUT_MS"),
-        statementTimeoutMs: milliseconds(env, "THREADLINE_STATEMENT_TIMEOUT_MS"),
-      };
-    },
+    database: () => ({
+      url: env.DATABASE_URL || undefined,
+      dataDir: env.THREADLINE_DATA_DIR || undefined,
+      schema: env.THREADLINE_SCHEMA || undefined,
+      connectTimeoutMs: milliseconds(env, "THREADLINE_CONNECT_TIMEOUT_MS"),
+      statementTimeoutMs: milliseconds(env, "THREADLINE_STATEMENT_TIMEOUT_MS"),
+    }),
     projectFile: env.THREADLINE_PROJECT || "langgraph.json",
     model: () => readModelEnvironment(modelVariables),
     checkpoints: () => {

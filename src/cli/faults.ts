@@ -1,25 +1,7 @@
 import { translateDatabaseError } from "../db/errors.js";
 import { DatabaseUnavailableError } from "../errors.js";
 import type { Runtime, ThreadState } from "../runtime/runtime.js";
-
-/** The thread a command drives, as its flags name it. */
-export interface RunTarget {
-  graphId: string;
-  threadId: string;
-  userId?: string;
-}
-
-const userFlag = (t: RunTarget) => (t.userId !== undefined ? ` --user ${t.userId}` : "");
-
-/** Continues a run cut off between steps (see `Runtime.prepare`, action "continue"). */
-export function continueCommand(t: RunTarget): string {
-  return `threadline run ${t.graphId} --thread ${t.threadId}${userFlag(t)}`;
-}
-
-/** Answers the thread's pending interrupt. */
-export function resumeWithCommand(t: RunTarget): string {
-  return `threadline run ${t.graphId} --thread ${t.threadId}${userFlag(t)} --resume <value>`;
-}
+import { type RunTarget, continueCommand, resumeCommand, showCommand } from "./format.js";
 
 /**
  * Rethrows a database fault of `threadline run` with the way on: the
@@ -59,13 +41,13 @@ function wayOn(where: Standing | undefined, target: RunTarget): string {
     case "empty":
       return "nothing of the run was saved: run the same command again";
     case "waiting":
-      return `the thread waits for input: answer it with: ${resumeWithCommand(target)}`;
+      return `the thread waits for input: answer it with: ${resumeCommand(target)}`;
     case "unfinished":
       return `continue with: ${continueCommand(target)}`;
     case "finished":
-      // Also what a request sees that failed before it started on a thread
-      // that was already done, so it says what is true either way.
-      return `nothing is left to run on the thread; see where it stands with: threadline threads show ${target.threadId}${userFlag(target)}`;
+      // The run may have ended, or failed before it saved its input on a
+      // thread that was already done: only the state tells which.
+      return `nothing is left to run on the thread; if its state (${showCommand(target)}) does not hold this run's input, run the same command again`;
   }
 }
 

@@ -4,16 +4,37 @@ import type { ThreadRow } from "../threads/store.js";
 
 const json = (value: unknown) => JSON.stringify(value);
 
-/** How to answer a pending interrupt, as a command the user can paste. */
-export function resumeCommand(graphId: string, threadId: string): string {
-  return `threadline run ${graphId} --thread ${threadId} --resume <value>`;
+/** The thread a command drives, as its flags name it. */
+export interface RunTarget {
+  graphId: string;
+  threadId: string;
+  userId?: string | null;
 }
 
-export function formatOutcome(out: RunOutcome): string {
+// A thread with an owner is unknown to every other user, so a command to
+// paste names the owner.
+const userFlag = (t: RunTarget) => (t.userId ? ` --user ${t.userId}` : "");
+
+/** Continues a run cut off between steps, as a command the user can paste. */
+export function continueCommand(t: RunTarget): string {
+  return `threadline run ${t.graphId} --thread ${t.threadId}${userFlag(t)}`;
+}
+
+/** Answers the thread's pending interrupt, as a command the user can paste. */
+export function resumeCommand(t: RunTarget): string {
+  return `${continueCommand(t)} --resume <value>`;
+}
+
+/** Where `threadline threads show` tells how the thread stands. */
+export function showCommand(t: RunTarget): string {
+  return `threadline threads show ${t.threadId}${userFlag(t)}`;
+}
+
+export function formatOutcome(out: RunOutcome, userId?: string): string {
   const lines = [`thread ${out.threadId} · ${out.graphId} · ${out.status}`];
   if (out.status === "interrupted") {
     for (const i of out.interrupts) lines.push(`  waiting for: ${json(i.value)}`);
-    lines.push(`  resume with: ${resumeCommand(out.graphId, out.threadId)}`);
+    lines.push(`  resume with: ${resumeCommand({ ...out, userId })}`);
   } else {
     lines.push(JSON.stringify(toPlain(out.values), null, 2));
   }
@@ -37,8 +58,8 @@ export function formatThread(view: ThreadView): string {
   ];
   if (view.next.length) lines.push(`next: ${view.next.join(", ")}`);
   for (const i of view.interrupts) lines.push(`waiting for: ${json(i.value)}`);
-  if (view.interrupts.length) lines.push(`resume with: ${resumeCommand(view.thread.graphId, view.thread.threadId)}`);
-  else if (view.next.length) lines.push(`continue with: threadline run ${view.thread.graphId} --thread ${view.thread.threadId}`);
+  if (view.interrupts.length) lines.push(`resume with: ${resumeCommand(view.thread)}`);
+  else if (view.next.length) lines.push(`continue with: ${continueCommand(view.thread)}`);
   lines.push("state:", JSON.stringify(toPlain(view.values), null, 2), `history (${view.history.length}, newest first):`);
   for (const h of view.history) {
     const next = h.next.length ? ` → ${h.next.join(", ")}` : "";

@@ -45,7 +45,7 @@ export async function runCommand(argv: string[], env: CliEnvironment, out: (line
         userId: values.user,
         onStep: values.verbose ? (node) => out(`· ${node}`) : undefined,
       }).catch((err: unknown) => rethrowRunFault(err, runtime, { graphId, threadId, userId: values.user }));
-      out(values.json ? JSON.stringify(toPlain(outcome)) : formatOutcome(outcome));
+      out(values.json ? JSON.stringify(toPlain(outcome)) : formatOutcome(outcome, values.user));
     },
     async (project) => {
       const loaded = await project.load(graphId);

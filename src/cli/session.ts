@@ -21,7 +21,7 @@ export async function withRuntime<T>(
   // or a row.
   const services = (await before?.(project)) ?? {};
   const checkpoints = env.checkpoints();
-  const db = await openDatabase(env.database);
+  const db = await openDatabase(env.database());
   let runtime: Runtime | undefined;
   try {
     runtime = await Runtime.open({ db, project, checkpoints, ...services });

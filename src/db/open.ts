@@ -39,6 +39,8 @@ export interface DatabaseOptions {
 
 export const DEFAULT_DATA_DIR = ".threadline/data";
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * Opens the database and checks that it answers. Throws
  * DatabaseUnavailableError with a one-line reason when it does not.
@@ -89,9 +91,11 @@ async function openPostgres(url: string, schema: string, options: DatabaseOption
     statement_timeout: statementTimeoutMs,
     // Client side, a little later: a server that no longer answers at all (a
     // frozen process, a dead network path) fails the query instead of hanging.
-    query_timeout: statementTimeoutMs + Math.min(5_000, Math.ceil(statementTimeoutMs / 2)),
-    // Detects a peer that vanished without closing (host gone, NAT dropped)
-    // on idle connections, which no query timer covers.
+    // Node timers stop at 2^31 - 1 ms; a longer one would fire at once.
+    query_timeout: Math.min(MAX_TIMER_MS, statementTimeoutMs + Math.min(5_000, Math.ceil(statementTimeoutMs / 2))),
+    // Lets the kernel notice a server that vanished without closing (host
+    // gone, NAT entry dropped) on a connection that stays checked out between
+    // statements, which the saver's writers do.
     keepAlive: true,
     keepAliveInitialDelayMillis: 10_000,
     // Set per connection at startup, so no query ever runs on the wrong schema

@@ -26,7 +26,7 @@ const S_IFREG = 0o100000;
  * PGlite's data folder on the host file system (Emscripten's NODEFS, as
  * PGlite's own NodeFS mounts it), except that fsync reaches the disk: in this
  * build NODEFS has no fsync at all and fdatasync is a no-op, so Postgres's
- * fsyncs silently did nothing. Use it with `durableStartParams()` (fsync on,
+ * fsyncs would do nothing. Use it with `durableStartParams()` (fsync on,
  * WAL synced with fsync).
  *
  * Every write still reaches the operating system before it returns, so a
@@ -168,7 +168,7 @@ export class DurableNodeFS extends NodeFS {
  * PGlite's start parameters with fsync on (PGlite passes `-F`, fsync off)
  * and the WAL synced with fsync(), since fdatasync() does nothing here.
  */
-export function durableStartParams(): string[] {
+function durableStartParams(): string[] {
   return [...PGlite.defaultStartParams.filter((p) => p !== "-F"), "-c", "wal_sync_method=fsync"];
 }
 

@@ -45,8 +45,13 @@ export function acquireDataDirLock(dataDir: string): () => Promise<void> {
       `the embedded database at ${dataDir} is in use by ${who}; stop it or set DATABASE_URL to share a Postgres server`,
     );
   }
-  ftruncateSync(fd, 0);
-  writeSync(fd, String(process.pid), 0);
+  try {
+    ftruncateSync(fd, 0);
+    writeSync(fd, String(process.pid), 0);
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
   let open = true;
   return async () => {
     if (!open) return;

@@ -33,4 +33,15 @@ describeBackends("a checkpoint whose parent is missing", (db) => {
     const before = await read.getTuple({ configurable: { thread_id: "t1", checkpoint_id: rows.at(-2)!.id } });
     expect(before?.metadata).not.toHaveProperty("missing_parent_checkpoint_id");
   });
+
+  it("is not marked when a prune removed the parent on purpose", async () => {
+    const saver = await ThreadlineSaver.create(db());
+    await runTo(saver, "t2", 8);
+    await saver.prune("t2", { keepLatest: 3 });
+    const rows = await rowsOf(db(), "t2");
+    expect(rows).toHaveLength(3);
+    expect(rows[0]!.flags & 1).toBe(1);
+    const oldest = await freshSaver(db()).getTuple({ configurable: { thread_id: "t2", checkpoint_id: rows[0]!.id } });
+    expect(oldest?.metadata).not.toHaveProperty("missing_parent_checkpoint_id");
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
 import { WriteBatcher } from "../../checkpoints/batch.js";
 import { isTransientDatabaseError } from "../../src/db/errors.js";
@@ -42,6 +42,29 @@ describe("a step's write after a transient fault", () => {
     expect(b.calls()).toBe(4);
   });
 
+  it("fails every call of a shared statement whose retries ran out, without sending them one by one", async () => {
+    let calls = 0;
+    const run = async (): Promise<pg.QueryResult> => {
+      calls++;
+      if (calls === 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      throw reset();
+    };
+    const b = new WriteBatcher(run, { commit: "off", defaultTtl: undefined, maxInFlight: 1, retry: { attempts: 2, delayMs: 1, isTransient: isTransientDatabaseError } });
+    const job = (id: string) => ({ threadId: "t", checkpointNs: "", checkpointId: id, parentId: null, runId: null, needsParent: false, source: { encode: () => ({ flags: 1, body: Buffer.from(id) }) } });
+    // The first goes alone; the two that arrive meanwhile share the next statement.
+    const first = b.put(job("c1"));
+    const shared = [b.put(job("c2")), b.put(job("c3"))];
+    await expect(first).rejects.toThrow("ECONNRESET");
+    for (const p of shared) await expect(p).rejects.toThrow("ECONNRESET");
+    expect(calls).toBe(6);
+  });
+
+  it("is not sent again after a timeout: the wait was as long as allowed already", async () => {
+    const b = batcher([() => Object.assign(new Error("Query read timeout"), {})]);
+    await expect(b.put()).rejects.toThrow("Query read timeout");
+    expect(b.calls()).toBe(1);
+  });
+
   it("is not sent again when the database refused the statement itself", async () => {
     const refused = () => Object.assign(new Error('relation "tl_checkpoints" does not exist'), { code: "42P01" });
     const b = batcher([refused]);
@@ -62,19 +85,26 @@ describe.skipIf(!TEST_DATABASE_URL)("a run whose connection the server drops [po
     try {
       const saver = await ThreadlineSaver.create(db);
       const graph = buildGraph(saver);
-      // Every few steps the server terminates this database's connections, as a restart or a proxy would.
+      const send = vi.spyOn(WriteBatcher.prototype as unknown as { send: () => Promise<unknown> }, "send");
+      // Every few steps the server terminates this database's connections, as a restart or a proxy
+      // would. The run's only read comes before its first step, so only writes are cut off.
       let terminations = 0;
+      await graph.invoke(inputFor(true), { configurable: { thread_id: "t1", target: 2 }, durability: "sync" });
       const killer = setInterval(() => {
         void admin.query("SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1", [name]).then(
           ({ rows }) => (terminations += rows[0].n),
         );
       }, 40);
       try {
-        await graph.invoke(inputFor(true), { configurable: { thread_id: "t1", target: 60 }, durability: "sync", recursionLimit: 1_000 });
+        await graph.invoke(inputFor(false), { configurable: { thread_id: "t1", target: 60 }, durability: "sync", recursionLimit: 1_000 });
       } finally {
         clearInterval(killer);
       }
       expect(terminations).toBeGreaterThan(0);
+      // Some statement really failed, and the run went on: it was sent again.
+      const outcomes = await Promise.allSettled(send.mock.results.map((r) => r.value as Promise<unknown>));
+      expect(outcomes.filter((o) => o.status === "rejected").length).toBeGreaterThan(0);
+      send.mockRestore();
       const fresh = new ThreadlineSaver(db);
       const latest = await fresh.getTuple({ configurable: { thread_id: "t1" } });
       expect(latest?.checkpoint.channel_values.messages).toHaveLength(60);

@@ -145,7 +145,9 @@ describe("the CLI's way on after a database fault", () => {
     );
     expect(await hint(fakeRuntime(undefined))).toBe(`${prefix}nothing of the run was saved: run the same command again`);
     expect(await hint(fakeRuntime({}, {}))).toBe(`${prefix}nothing of the run was saved: run the same command again`);
-    expect(await hint(fakeRuntime({}, { checkpointId: "c" }))).toMatch(/nothing is left to run on the thread; see where it stands with: threadline threads show t1 --user ada$/);
+    expect(await hint(fakeRuntime({}, { checkpointId: "c" }))).toMatch(
+      /nothing is left to run on the thread; if its state \(threadline threads show t1 --user ada\) does not hold this run's input, run the same command again$/,
+    );
   });
 
   it("does not wait for a server that stopped answering, and passes other errors through", async () => {
@@ -168,11 +170,11 @@ describe("the CLI's way on after a database fault", () => {
 
 describe("timeout settings", () => {
   it("are read from the environment and refused in one line when malformed", async () => {
-    expect(readEnvironment({ THREADLINE_CONNECT_TIMEOUT_MS: "2500", THREADLINE_STATEMENT_TIMEOUT_MS: " 30000 " }).database).toMatchObject({
+    expect(readEnvironment({ THREADLINE_CONNECT_TIMEOUT_MS: "2500", THREADLINE_STATEMENT_TIMEOUT_MS: " 30000 " }).database()).toMatchObject({
       connectTimeoutMs: 2500,
       statementTimeoutMs: 30000,
     });
-    expect(readEnvironment({}).database).toMatchObject({ connectTimeoutMs: undefined, statementTimeoutMs: undefined });
+    expect(readEnvironment({}).database()).toMatchObject({ connectTimeoutMs: undefined, statementTimeoutMs: undefined });
     for (const [name, value] of [
       ["THREADLINE_CONNECT_TIMEOUT_MS", "10s"],
       ["THREADLINE_STATEMENT_TIMEOUT_MS", "0"],

@@ -134,48 +134,8 @@ describe("PGlite data folder lock, across processes", () => {
       await winner.kill();
     }
   });
-
-  it("loses no acknowledged row over 20 kill -9s and reopens", async () => {
-    const dataDir = await dataFolder();
-    const acked = new Set<number>();
-    const start = () => startLockChild(["insert", dataDir, "stdin"]);
-    let next = start();
-    for (let i = 0; i < 20; i++) {
-      const child = next;
-      await child.line(/^pid /);
-      child.go();
-      const rows = (await child.line(/^rows /)).slice("rows ".length).split(",").filter(Boolean).map(Number);
-      const present = new Set(rows);
-      expect([...acked].filter((n) => !present.has(n)), `iteration ${i}: acknowledged rows missing`).toEqual([]);
-      // The next child loads its modules while this one works.
-      if (i < 19) next = start();
-      // Each child numbers on from the last row, so its k-th acknowledgement is known.
-      await child.line(new RegExp(`^acked ${(rows.at(-1) ?? 0) + 2 + Math.floor(Math.random() * 6)}$`));
-      await sleep(Math.random() * 15);
-      await child.kill();
-      const { code } = await child.exited;
-      expect(code, `iteration ${i}: the child ended by itself: ${child.stderr()}`).toBeNull();
-      for (const l of child.lines) {
-        const m = /^acked (\d+)$/.exec(l);
-        if (m) acked.add(Number(m[1]));
-      }
-    }
-    const db = await openDatabase({ dataDir });
-    try {
-      const { rows } = await db.pool.query<{ n: number }>("SELECT n FROM acked");
-      const present = new Set(rows.map((r) => r.n));
-      expect(acked.size).toBeGreaterThanOrEqual(40);
-      expect([...acked].filter((n) => !present.has(n))).toEqual([]);
-    } finally {
-      await db.close();
-    }
-  }, 180_000);
 });
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

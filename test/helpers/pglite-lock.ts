@@ -35,7 +35,7 @@ export interface LockChild {
 
 const live = new Set<LockChild>();
 
-/** Runs the lock fixture (`hold` or `insert`), in a pid namespace of its own when asked. */
+/** Runs the lock fixture (`hold`), in a pid namespace of its own when asked. */
 export function startLockChild(args: string[], options: { namespace?: boolean } = {}): LockChild {
   const node = [process.execPath, "--import", "tsx", CHILD, ...args];
   // --kill-child: should the test runner die, the namespace dies with it.
