@@ -9,7 +9,7 @@ import {
   maxChannelVersion,
 } from "@langchain/langgraph-checkpoint";
 import { type Body, type ChannelEntry, type StoredWrite, type TypedBytes, decodeBody } from "./body.js";
-import { CHECKSUM_MISMATCH, checkpointRowDamaged, writeRowDamaged } from "./checksum.js";
+import { CHECKSUM_MISMATCH, type ChecksummedCheckpoint, type ChecksummedWrite, checkpointRowDamaged, writeRowDamaged } from "./checksum.js";
 import { unpackValue } from "./compress.js";
 import { CARRIES_WRITES, FULL } from "./encode.js";
 import { type CheckpointLocation, CorruptCheckpointError } from "./errors.js";
@@ -18,29 +18,15 @@ import { type ChannelState, ItemCache, type State, Unloaded, itemKey, loadTyped,
 import { versionKey } from "./versions.js";
 
 /** A row of the checkpoint table, as the read statements return it. */
-export interface CheckpointRow {
+export interface CheckpointRow extends ChecksummedCheckpoint {
   threadId: string;
-  checkpointNs: string;
-  checkpointId: string;
-  parentCheckpointId: string | null;
-  flags: number;
   body: Buffer;
-  /** CRC32C of the row (checksum.ts); null for rows stored before checksums. */
-  checksum: number | null;
 }
 
 /** A row of the pending-writes table (writes that did not travel with a checkpoint). */
-export interface WriteRow {
+export interface WriteRow extends ChecksummedWrite {
   threadId: string;
-  checkpointNs: string;
-  checkpointId: string;
-  taskId: string;
-  taskPath: string;
-  idx: number;
-  channel: string;
-  type: string;
   blob: Buffer;
-  checksum: number | null;
 }
 
 interface Stored extends CheckpointRow {
