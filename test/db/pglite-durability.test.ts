@@ -136,6 +136,26 @@ describe("embedded PGlite on a data folder reaches the disk", () => {
     await second.db.pool.query("CHECKPOINT");
   });
 
+  it("syncs the deferred WAL before any other file reaches the disk", async () => {
+    const { db, fs } = await open(dataFolder());
+    await db.pool.query("CREATE TABLE items (n integer PRIMARY KEY, body text NOT NULL)");
+    await db.durable!();
+    // Each fsync as it happens, with how many WAL files were still waiting for theirs.
+    const order: { kind: string; waitingWal: number }[] = [];
+    const internals = fs as unknown as { fsync(fd: number, kind: string): void; unsynced: Set<number> };
+    const fsync = internals.fsync.bind(fs);
+    internals.fsync = (fd, kind) => {
+      order.push({ kind, waitingWal: kind === "wal" ? 0 : internals.unsynced.size });
+      fsync(fd, kind);
+    };
+    for (let n = 1; n <= 50; n++) await insert(db, n);
+    expect(internals.unsynced.size).toBeGreaterThan(0);
+    await db.pool.query("CHECKPOINT");
+    expect(order[0]?.kind).toBe("wal");
+    expect(order.filter((o) => o.kind === "other").length).toBeGreaterThan(0);
+    expect(order.filter((o) => o.waitingWal > 0)).toEqual([]);
+  });
+
   it("keeps every acknowledged commit when the process is killed with SIGKILL, without a flush", async () => {
     const dir = dataFolder();
     const child = spawn(process.execPath, ["--import", "tsx", CHILD, dir], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
