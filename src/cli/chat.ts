@@ -9,6 +9,7 @@ import { assertThreadId, assertUserId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";
 import { chatFault } from "./faults.js";
 import { chatModelFromEnvironment } from "./model.js";
+import { UsageError } from "./usage.js";
 
 export const CHAT_USAGE = "threadline chat <graph> --thread <id> --user <id>";
 
@@ -40,9 +41,9 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
     options: { thread: { type: "string", short: "t" }, user: { type: "string", short: "u" } },
   });
   const [graphId, ...extra] = positionals;
-  if (!graphId || extra.length) throw new InvalidInputError(`usage: ${CHAT_USAGE}`);
-  if (!values.thread) throw new InvalidInputError(`--thread is required; usage: ${CHAT_USAGE}`);
-  if (!values.user) throw new InvalidInputError(`--user is required; usage: ${CHAT_USAGE}`);
+  if (!graphId || extra.length) throw new UsageError(`usage: ${CHAT_USAGE}`);
+  if (!values.thread) throw new UsageError(`--thread is required; usage: ${CHAT_USAGE}`);
+  if (!values.user) throw new UsageError(`--user is required; usage: ${CHAT_USAGE}`);
   const threadId = assertThreadId(values.thread);
   const userId = assertUserId(values.user);
   // Everything that needs no database is checked first, so a bad command

@@ -3,10 +3,11 @@ import { ThreadlineSaver, type VerifyReport } from "../../checkpoints/index.js";
 import { migrate } from "../db/migrate.js";
 import { coreMigrations } from "../db/migrations.js";
 import { openDatabase } from "../db/open.js";
-import { InvalidInputError, NotFoundError } from "../errors.js";
+import { NotFoundError } from "../errors.js";
 import { ThreadStore, assertThreadId, assertUserId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";
 import { parsePositiveInt } from "./input.js";
+import { UsageError } from "./usage.js";
 
 export const CHECKPOINTS_USAGE =
   "threadline checkpoints verify [--thread <id> | --user <id>] [--repair] [--batch <n>] [--json]";
@@ -28,8 +29,8 @@ export async function checkpointsCommand(argv: string[], env: CliEnvironment, ou
       json: { type: "boolean" },
     },
   });
-  if (positionals.length !== 1 || positionals[0] !== "verify") throw new InvalidInputError(`usage: ${CHECKPOINTS_USAGE}`);
-  if (values.thread !== undefined && values.user !== undefined) throw new InvalidInputError("give --thread or --user, not both");
+  if (positionals.length !== 1 || positionals[0] !== "verify") throw new UsageError(`usage: ${CHECKPOINTS_USAGE}`);
+  if (values.thread !== undefined && values.user !== undefined) throw new UsageError("give --thread or --user, not both");
   const threadId = values.thread === undefined ? undefined : assertThreadId(values.thread);
   const userId = values.user === undefined ? undefined : assertUserId(values.user);
   const batchSize = parsePositiveInt(values.batch, "--batch", 500);

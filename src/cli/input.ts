@@ -1,4 +1,5 @@
 import { InvalidInputError } from "../errors.js";
+import { UsageError } from "./usage.js";
 
 /**
  * `--input` is JSON when it looks like a JSON object or array, otherwise the
@@ -34,6 +35,6 @@ export function parseResume(raw: string): unknown {
 export function parsePositiveInt(raw: string | undefined, flag: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidInputError(`${flag} must be a positive whole number, not "${raw}"`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive whole number, not "${raw}"`);
   return n;
 }

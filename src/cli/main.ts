@@ -6,6 +6,7 @@ import { demoCommand } from "./demo.js";
 import type { CliEnvironment } from "./env.js";
 import { RUN_USAGE, runCommand } from "./run.js";
 import { THREADS_USAGE, threadsCommand } from "./threads.js";
+import { UsageError } from "./usage.js";
 
 export const USAGE = `usage:
   ${RUN_USAGE}
@@ -74,6 +75,7 @@ function describe(err: unknown): string {
 }
 
 function isUsageError(err: unknown): boolean {
+  if (err instanceof UsageError) return true;
   const code = (err as { code?: string })?.code;
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }

@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { InvalidInputError } from "../errors.js";
 import { toPlain } from "../runtime/plain.js";
 import type { RunAction } from "../runtime/runtime.js";
 import { assertThreadId } from "../threads/store.js";
@@ -9,6 +8,7 @@ import { formatOutcome } from "./format.js";
 import { parseInput, parseResume } from "./input.js";
 import { chatModelFromEnvironment } from "./model.js";
 import { withRuntime } from "./session.js";
+import { UsageError } from "./usage.js";
 
 export const RUN_USAGE =
   "threadline run <graph> --thread <id> [--user <id>] [--input <json|text>] [--resume <value>] [--json] [--verbose]";
@@ -31,11 +31,11 @@ export async function runCommand(argv: string[], env: CliEnvironment, out: (line
     },
   });
   const [graphId, ...extra] = positionals;
-  if (!graphId || extra.length) throw new InvalidInputError(`usage: ${RUN_USAGE}`);
-  if (!values.thread) throw new InvalidInputError(`--thread is required; usage: ${RUN_USAGE}`);
+  if (!graphId || extra.length) throw new UsageError(`usage: ${RUN_USAGE}`);
+  if (!values.thread) throw new UsageError(`--thread is required; usage: ${RUN_USAGE}`);
   const threadId = assertThreadId(values.thread);
   if (values.input !== undefined && values.resume !== undefined) {
-    throw new InvalidInputError("give --input or --resume, not both");
+    throw new UsageError("give --input or --resume, not both");
   }
   let action: RunAction = { kind: "continue" };
   await withRuntime(

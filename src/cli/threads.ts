@@ -1,11 +1,11 @@
 import { parseArgs } from "node:util";
-import { InvalidInputError } from "../errors.js";
 import { toPlain } from "../runtime/plain.js";
 import { assertThreadId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";
 import { formatThread, formatThreadList } from "./format.js";
 import { parsePositiveInt } from "./input.js";
 import { withRuntime } from "./session.js";
+import { UsageError } from "./usage.js";
 
 export const THREADS_USAGE =
   "threadline threads list [--graph <id>] [--user <id>] [--limit <n>] [--json] | threadline threads show <id> [--user <id>] [--history <n>] [--json]";
@@ -40,5 +40,5 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
     });
     return;
   }
-  throw new InvalidInputError(`usage: ${THREADS_USAGE}`);
+  throw new UsageError(`usage: ${THREADS_USAGE}`);
 }

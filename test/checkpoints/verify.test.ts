@@ -104,7 +104,10 @@ describe.each(BACKENDS)("threadline checkpoints verify [%s]", (backend) => {
       expect(clean.out).toMatch(/^verified \d+ checkpoint rows and \d+ pending-write rows: 0 corrupt, 0 without a checksum$/);
 
       expect((await run("checkpoints", "verify", "--thread", "acct-1", "--user", "ada")).err).toBe("threadline: give --thread or --user, not both");
-      expect((await run("checkpoints", "check")).code).toBe(1);
+      // Bad usage exits 2, a refused request 1.
+      expect((await run("checkpoints", "check")).code).toBe(2);
+      expect(await run("checkpoints", "verify", "--batch", "0")).toMatchObject({ code: 2, err: 'threadline: --batch must be a positive whole number, not "0"' });
+      expect((await run("run", "banking", "--input", "hi")).code).toBe(2);
       expect((await run("checkpoints", "verify", "--thread", "nobody")).err).toBe('threadline: unknown thread "nobody"');
 
       const db = await (await import("../../src/db/open.js")).openDatabase(env.database());
