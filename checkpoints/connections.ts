@@ -67,6 +67,10 @@ export class WriterConnections {
     if (!onError) return;
     this.held.delete(client);
     client.removeListener("error", onError);
+    // A connection let go because it failed may still report its end (the
+    // server's termination notice arrives after the failed statement's); with
+    // no listener that would crash the process.
+    if (err) client.on("error", () => undefined);
     // Released with an error, pg-pool closes the connection instead of reusing it.
     client.release(err);
   }
