@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { checkpointChecksum, writeChecksum } from "./checksum.js";
 import { rowKey } from "./keys.js";
+import { type RetryPolicy, retrying } from "./retry.js";
 import { BATCH_WRITE, INSERT_WRITES, PUT_CHECKPOINT, UPSERT_WRITES } from "./sql.js";
 import type { TtlPolicy } from "./ttl.js";
 
@@ -55,16 +56,8 @@ export interface BatcherOptions {
   defaultTtl: TtlPolicy | undefined;
   maxInFlight: number;
   maxBatch?: number;
-  /** A statement that failed with a transient fault is sent again this many times. */
+  /** How a statement that failed with a transient fault is sent again. */
   retry?: RetryPolicy;
-}
-
-export interface RetryPolicy {
-  attempts: number;
-  /** Before the first retry; doubled before each further one. */
-  delayMs: number;
-  /** Whether a failure may pass on a second try (a connection lost, a server restarting). */
-  isTransient: (err: unknown) => boolean;
 }
 
 /**
@@ -136,16 +129,8 @@ export class WriteBatcher {
    * same row, a write keeps its first or latest value as before), so one
    * whose connection died before its answer arrived is safe to send again.
    */
-  private async sendRetrying(batch: Encoded[]): Promise<Set<string>> {
-    const retry = this.options.retry;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.send(batch);
-      } catch (err) {
-        if (!retry || attempt >= retry.attempts || !retry.isTransient(err)) throw err;
-        await new Promise((resolve) => setTimeout(resolve, retry.delayMs * 2 ** attempt));
-      }
-    }
+  private sendRetrying(batch: Encoded[]): Promise<Set<string>> {
+    return retrying(this.options.retry, () => this.send(batch));
   }
 
   private async send(batch: Encoded[]): Promise<Set<string>> {

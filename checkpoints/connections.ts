@@ -1,4 +1,5 @@
 import pg from "pg";
+import { checkOut } from "../src/db/database.js";
 
 /**
  * Connections the saver's writes keep between statements. `pool.query()`
@@ -51,12 +52,17 @@ export class WriterConnections {
   }
 
   private async checkOut(): Promise<pg.PoolClient> {
-    const client = await this.pool.connect();
     // A kept connection that dies between statements would otherwise emit an
     // unhandled 'error' and crash the process; it is dropped instead.
-    const onError = (err: Error) => this.drop(client, err);
-    client.on("error", onError);
+    let client: pg.PoolClient | undefined;
+    let early: Error | undefined;
+    const onError = (err: Error) => (client ? this.drop(client, err) : (early = err));
+    client = await checkOut(this.pool, onError);
     this.held.set(client, onError);
+    if (early) {
+      this.drop(client, early);
+      throw early;
+    }
     return client;
   }
 

@@ -26,6 +26,7 @@ import { type DeleteResult, copyThread, deleteRun, deleteThreads, pruneThread } 
 import { matchesFilter } from "./filter.js";
 import { checkpointMigrations } from "./migrations.js";
 import { readPage } from "./read.js";
+import { type RetryPolicy, retrying } from "./retry.js";
 import { ThreadlineSerializer, serialiseAll } from "./serde.js";
 import { ItemCache, StateCache, type State, itemKey } from "./state.js";
 import { rowKey } from "./keys.js";
@@ -78,11 +79,12 @@ export interface ThreadlineSaverOptions {
    */
   maxConcurrentWrites?: number;
   /**
-   * Times a step's write is sent again after a transient fault (a
-   * connection lost, a server restarting), waiting 0.1 s, then twice as
-   * long before each further try: the default 5 ride out about 3 s.
+   * Times a statement (a step's write, or a read) is sent again after a
+   * transient fault (a connection lost, a server restarting), waiting 0.1 s,
+   * then twice as long before each further try: the default 5 ride out
+   * about 3 s.
    */
-  writeRetries?: number;
+  retries?: number;
 }
 
 /**
@@ -108,6 +110,7 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
   private readonly holder: WriteHolder;
   private readonly writers: WriterConnections;
   private readonly items: ItemCache;
+  private readonly retry: RetryPolicy;
 
   constructor(
     readonly db: Pick<Database, "pool" | "durable">,
@@ -119,11 +122,12 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     this.pageSize = Math.max(1, Math.floor(options.pageSize ?? 100));
     this.prepared = options.preparedStatements ?? false;
     this.writers = new WriterConnections(db.pool);
+    this.retry = { attempts: options.retries ?? 5, delayMs: 100, isTransient: isTransientDatabaseError };
     this.batcher = new WriteBatcher((text, values) => this.write(text, values), {
       commit: options.synchronousCommit === true ? "on" : "off",
       defaultTtl: options.defaultTtl,
       maxInFlight: options.maxConcurrentWrites ?? 1,
-      retry: { attempts: options.writeRetries ?? 5, delayMs: 100, isTransient: isTransientDatabaseError },
+      retry: this.retry,
     });
     this.holder = new WriteHolder(options.holdWritesMs ?? 5, (held) => this.storeWrites(held));
   }
@@ -398,8 +402,9 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
 
   // Reads are planned once per connection too: planning the recursive read
   // costs about as much as running it.
+  // Reads change nothing, so a read cut off by a transient fault is sent again like a write.
   private read(text: string, values: unknown[]) {
-    return this.db.pool.query(this.prepared ? { name: statementName(text), text, values } : { text, values });
+    return retrying(this.retry, () => this.db.pool.query(this.prepared ? { name: statementName(text), text, values } : { text, values }));
   }
 }
 

@@ -90,16 +90,20 @@ describe.skipIf(!TEST_DATABASE_URL)("a run whose connection the server drops [po
       // would. The run's only read comes before its first step, so only writes are cut off.
       let terminations = 0;
       await graph.invoke(inputFor(true), { configurable: { thread_id: "t1", target: 2 }, durability: "sync" });
+      let lastKill: Promise<unknown> = Promise.resolve();
       const killer = setInterval(() => {
-        void admin.query("SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1", [name]).then(
-          ({ rows }) => (terminations += rows[0].n),
-        );
+        lastKill = admin
+          .query("SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = $1", [name])
+          .then(({ rows }) => (terminations += rows[0].n));
       }, 40);
       try {
         await graph.invoke(inputFor(false), { configurable: { thread_id: "t1", target: 60 }, durability: "sync", recursionLimit: 1_000 });
       } finally {
         clearInterval(killer);
+        await lastKill;
       }
+      // Idle connections the last kill ended must be noticed before the pool hands them out again.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       expect(terminations).toBeGreaterThan(0);
       // Some statement really failed, and the run went on: it was sent again.
       const outcomes = await Promise.allSettled(send.mock.results.map((r) => r.value as Promise<unknown>));
