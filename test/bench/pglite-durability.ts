@@ -61,6 +61,12 @@ async function run(mode: Mode, record: boolean): Promise<void> {
   mode.walFsyncsPerRun.push((mode.fs?.fsyncs.wal ?? 0) - walBefore);
 }
 
+/** One unrecorded warm-up run each, then `rounds` rounds in a rotating order, so no mode always runs right after another. */
+async function interleaved<M>(modes: M[], run: (mode: M, record: boolean) => Promise<void>): Promise<void> {
+  for (const mode of modes) await run(mode, false);
+  for (let r = 0; r < rounds; r++) for (let k = 0; k < modes.length; k++) await run(modes[(r + k) % modes.length]!, true);
+}
+
 async function main(): Promise<void> {
   console.log(`data folders under ${parent}; ${rounds} rounds of ${commitsPerRun} commits of a ${payload.length}-byte INSERT each`);
   const modes = [
@@ -69,11 +75,7 @@ async function main(): Promise<void> {
     await open("ours, synchronous (fsync per commit)", "synchronous"),
   ];
   try {
-    for (const mode of modes) await run(mode, false);
-    for (let r = 0; r < rounds; r++) {
-      // Rotate the order so no mode always runs right after another.
-      for (let k = 0; k < modes.length; k++) await run(modes[(r + k) % modes.length]!, true);
-    }
+    await interleaved(modes, run);
     const stock = median(modes[0]!.perCommit);
     for (const mode of modes) {
       const ms = median(mode.perCommit);
@@ -131,8 +133,7 @@ async function graphs(): Promise<void> {
     await openGraph("ours, synchronous (fsync per step)", "synchronous"),
   ];
   try {
-    for (const mode of modes) await runGraph(mode, false);
-    for (let r = 0; r < rounds; r++) for (let k = 0; k < modes.length; k++) await runGraph(modes[(r + k) % modes.length]!, true);
+    await interleaved(modes, runGraph);
     const stock = median(modes[0]!.perStep);
     for (const mode of modes) {
       const ms = median(mode.perStep);
