@@ -1,6 +1,6 @@
 import { Annotation, END, START, StateGraph, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
-import { databaseOf } from "../src/runtime/context.js";
+import { databaseOf } from "../src/graph/run-context.js";
 import { accountExists, readBalance, verifyPin } from "./banking/accounts.js";
 
 export { migrations } from "./banking/accounts.js";

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { expect, it } from "vitest";
 import { InvalidInputError, NotFoundError } from "../src/errors.js";
-import { loadProject } from "../src/runtime/project.js";
+import { loadProject } from "../src/graph/project.js";
 import { Runtime } from "../src/runtime/runtime.js";
 import { describeBackends } from "./helpers/db.js";
 

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { ThreadlineSaver } from "../checkpoints/index.js";
-import { loadProject } from "../src/runtime/project.js";
+import { loadProject } from "../src/graph/project.js";
 import { Runtime } from "../src/runtime/runtime.js";
 import { formatThread } from "../src/cli/format.js";
 import { describeBackends } from "./helpers/db.js";

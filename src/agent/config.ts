@@ -1,7 +1,7 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
-import { parseContextOptions } from "../context/config.js";
-import type { ContextOptions } from "../context/types.js";
+import { parseContextOptions } from "../window/config.js";
+import type { ContextOptions } from "../window/types.js";
 import { ConfigurationError, InvalidInputError } from "../errors.js";
 import type { MemoryScope } from "../memory/types.js";
 

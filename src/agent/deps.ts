@@ -4,7 +4,7 @@ import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { Database } from "../db/database.js";
 import { createMemory, type MemoryService } from "../memory/index.js";
 import type { CoreBlockDefinition, MemoryScope } from "../memory/types.js";
-import { chatModelOf, databaseOf, embeddingsOf } from "../runtime/context.js";
+import { chatModelOf, databaseOf, embeddingsOf } from "../graph/run-context.js";
 
 /** Everything a tool factory may use to build the tools of one run. */
 export interface ToolContext {

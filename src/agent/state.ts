@@ -1,6 +1,6 @@
 import { Annotation, messagesStateReducer, type Messages } from "@langchain/langgraph";
 import type { BaseMessage } from "@langchain/core/messages";
-import type { AssembledContext } from "../context/types.js";
+import type { AssembledContext } from "../window/types.js";
 
 /**
  * What the last context assembly decided, in compact form. The window itself

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { AIMessageChunk, isAIMessage, type BaseMessage } from "@langchain/core/messages";
 import { openDatabase } from "../db/open.js";
 import { InvalidInputError } from "../errors.js";
-import { loadProject } from "../runtime/project.js";
+import { loadProject } from "../graph/project.js";
 import { Runtime, type RunAction, type RunOptions } from "../runtime/runtime.js";
 import { assertThreadId, assertUserId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";

@@ -1,4 +1,4 @@
-import { toPlain } from "../runtime/plain.js";
+import { toPlain } from "../graph/plain.js";
 import type { RunOutcome, ThreadView } from "../runtime/runtime.js";
 import type { ThreadRow } from "../threads/store.js";
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { toPlain } from "../runtime/plain.js";
+import { toPlain } from "../graph/plain.js";
 import type { RunAction } from "../runtime/runtime.js";
 import { assertThreadId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";

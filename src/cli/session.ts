@@ -1,6 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { openDatabase } from "../db/open.js";
-import { loadProject, type Project } from "../runtime/project.js";
+import { loadProject, type Project } from "../graph/project.js";
 import { Runtime } from "../runtime/runtime.js";
 import type { CliEnvironment } from "./env.js";
 

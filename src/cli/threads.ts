@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { toPlain } from "../runtime/plain.js";
+import { toPlain } from "../graph/plain.js";
 import { assertThreadId } from "../threads/store.js";
 import type { CliEnvironment } from "./env.js";
 import { formatThread, formatThreadList } from "./format.js";

@@ -10,9 +10,9 @@ import { InvalidInputError, NotFoundError } from "../errors.js";
 import { isDatabaseTimeout, translateDatabaseError } from "../db/errors.js";
 import { ThreadStore, assertOwner, assertThreadId, assertUserId, type ThreadRow } from "../threads/store.js";
 import { LOST_PARENT_KEY, ThreadlineSaver, type ThreadlineSaverOptions } from "../../checkpoints/index.js";
-import { createCheckpointer } from "./checkpointer.js";
-import type { ThreadlineContext } from "./context.js";
-import { validateConfig, validateInput, type LoadedGraph, type Project } from "./project.js";
+import { createCheckpointer } from "../graph/checkpointer.js";
+import type { ThreadlineContext } from "../graph/run-context.js";
+import { validateConfig, validateInput, type LoadedGraph, type Project } from "../graph/project.js";
 
 /** What to do on a thread: start with new input, answer an interrupt, or continue an unfinished run. */
 export type RunAction = { kind: "input"; input: unknown } | { kind: "resume"; value: unknown } | { kind: "continue" };

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { isAIMessage, type BaseMessage } from "@langchain/core/messages";
-import { createTokenCounter } from "../../src/context/index.js";
+import { createTokenCounter } from "../../src/window/index.js";
 import { describeBackends } from "../helpers/db.js";
 import { ScriptedChatModel, type ScriptedCall, type ScriptedReply } from "../helpers/scripted-model.js";
 import { directAgent } from "./setup.js";

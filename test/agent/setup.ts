@@ -2,8 +2,8 @@ import { resolve } from "node:path";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { BaseMessage } from "@langchain/core/messages";
 import { createAgentGraph, type AgentGraphOptions, type AgentStateType } from "../../src/agent/index.js";
-import { createCheckpointer } from "../../src/runtime/checkpointer.js";
-import { loadProject } from "../../src/runtime/project.js";
+import { createCheckpointer } from "../../src/graph/checkpointer.js";
+import { loadProject } from "../../src/graph/project.js";
 import { Runtime } from "../../src/runtime/runtime.js";
 import type { TestDatabase } from "../helpers/db.js";
 

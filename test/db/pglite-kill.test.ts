@@ -5,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { expect, it } from "vitest";
 import { openDatabase } from "../../src/db/open.js";
-import { loadProject } from "../../src/runtime/project.js";
+import { loadProject } from "../../src/graph/project.js";
 import { Runtime } from "../../src/runtime/runtime.js";
 import { runCli } from "../helpers/cli.js";
 import { stepNames } from "../fixtures/fault-steps.js";

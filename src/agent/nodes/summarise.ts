@@ -1,6 +1,6 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { RemoveMessage, type BaseMessage } from "@langchain/core/messages";
-import { summaryMaxTokens, summariseSafely, createTokenCounter, groupUnits } from "../../context/index.js";
+import { summaryMaxTokens, summariseSafely, createTokenCounter, groupUnits } from "../../window/index.js";
 import { modelNameOf } from "../../models/config.js";
 import type { AgentStateType, AgentUpdate } from "../state.js";
 import { servicesOf, type AgentDependencies } from "./shared.js";

@@ -1,5 +1,5 @@
 import type { BaseMessage } from "@langchain/core/messages";
-import type { TokenCounter } from "../../../src/context/index.js";
+import type { TokenCounter } from "../../../src/window/index.js";
 
 /**
  * The evaluation's stand-in for the summary model, so the eval needs no model

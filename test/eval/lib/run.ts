@@ -10,7 +10,7 @@ import {
   type ContextOptions,
   type HistoryStrategy,
   type TokenCounter,
-} from "../../../src/context/index.js";
+} from "../../../src/window/index.js";
 import { memoryMigrations, RecallStore, type MemoryScope } from "../../../src/memory/index.js";
 import type { Conversation, Dataset, Question } from "./dataset.js";
 import { extractiveSummary, summaryHolds } from "./extractive.js";

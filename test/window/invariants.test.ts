@@ -1,7 +1,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "../../src/errors.js";
-import { assembleContext, createTokenCounter, type ContextOptions, type HistoryStrategy } from "../../src/context/index.js";
+import { assembleContext, createTokenCounter, type ContextOptions, type HistoryStrategy } from "../../src/window/index.js";
 import { ai, aiCalls, FakeRecall, human, prng, providerViolation, SCOPE, toolResult } from "./helpers.js";
 
 const counter = createTokenCounter("gpt-4o");

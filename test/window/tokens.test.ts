@@ -1,6 +1,6 @@
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
-import { approximateTokenCounter, createTokenCounter, encodingForModelName } from "../../src/context/index.js";
+import { approximateTokenCounter, createTokenCounter, encodingForModelName } from "../../src/window/index.js";
 
 // OpenAI cookbook, "How to count tokens with tiktoken": these messages count
 // 129 prompt tokens on gpt-3.5-turbo/gpt-4 and 124 on gpt-4o/gpt-4o-mini.

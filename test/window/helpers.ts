@@ -1,6 +1,6 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
 import type { MemoryScope, RecallHit, RecallPage, RecallQuery, RecallSearcher } from "../../src/memory/types.js";
-import { roleOf, textOf } from "../../src/context/messages.js";
+import { roleOf, textOf } from "../../src/window/messages.js";
 
 export const SCOPE: MemoryScope = { assistantId: "agent", userId: "u1" };
 

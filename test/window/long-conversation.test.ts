@@ -1,7 +1,7 @@
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { expect, it } from "vitest";
 import { migrate } from "../../src/db/migrate.js";
-import { createTokenCounter, parseContextOptions, prepareContext, type SummaryModel } from "../../src/context/index.js";
+import { createTokenCounter, parseContextOptions, prepareContext, type SummaryModel } from "../../src/window/index.js";
 import { memoryMigrations, RecallStore } from "../../src/memory/index.js";
 import { describeBackends } from "../helpers/db.js";
 import { ai, human, prng, SCOPE } from "./helpers.js";

@@ -8,7 +8,7 @@ import {
   summariseSafely,
   type PrepareInput,
   type SummaryModel,
-} from "../../src/context/index.js";
+} from "../../src/window/index.js";
 import { ai, FakeRecall, human, SCOPE } from "./helpers.js";
 
 const counter = createTokenCounter("gpt-4o");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupTurns, groupUnits } from "../../src/context/index.js";
+import { groupTurns, groupUnits } from "../../src/window/index.js";
 import { ai, aiCalls, human, toolResult } from "./helpers.js";
 
 describe("groupUnits", () => {

@@ -9,7 +9,7 @@ import {
   SUMMARY_HEADING,
   type AssembleInput,
   type HistoryStrategy,
-} from "../../src/context/index.js";
+} from "../../src/window/index.js";
 import { ai, FakeRecall, human, SCOPE } from "./helpers.js";
 
 const counter = createTokenCounter("gpt-4o");
