@@ -1,47 +1,9 @@
-import { inflateRawSync } from "node:zlib";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { BODY_DICTIONARY } from "./compress.js";
-import { RawDeflater } from "./deflate.js";
+import type { Body, ChannelEntry, StoredWrite, TypedBytes } from "./stored.js";
 import { applyEdit, findEditedItem, findItems, joinItems } from "./write-refs.js";
 
-/** A serialised value: the serialiser's type tag and bytes. */
-export interface TypedBytes {
-  type: string;
-  data: Uint8Array;
-}
-
-/**
- * What one checkpoint row stores for one channel it changed: no value, a
- * whole value, or a list as the first `keep` items of the parent's list plus
- * new items (an append is `keep` = the parent's length and the new items).
- */
-export type ChannelEntry =
-  | { kind: "empty"; version: string }
-  | { kind: "value"; version: string; value: TypedBytes }
-  | { kind: "list"; version: string; keep: number; items: TypedBytes[] };
-
-/** A pending write as stored: the task that made it, where, and the value. */
-export interface StoredWrite {
-  taskId: string;
-  taskPath: string;
-  idx: number;
-  channel: string;
-  value: TypedBytes;
-}
-
-/**
- * Everything a checkpoint row holds besides its keys. `writes` are the
- * pending writes of the row's parent that arrived just before this row and
- * travelled in the same statement; keeping them in the same compressed body
- * as the new list items costs almost nothing, since a node's write and the
- * message it appends are nearly the same bytes.
- */
-export interface Body {
-  /** The checkpoint minus id and channel values, as JSON (bytes when decoded). */
-  record: Uint8Array | string;
-  metadata: TypedBytes;
-  channels: [string, ChannelEntry][];
-  writes: StoredWrite[];
-}
+export type { Body, ChannelEntry, StoredWrite, TypedBytes } from "./stored.js";
 
 // Format 1 stored every write's value; format 2 (written now) may store a
 // write as a reference to items of the same body, or to one item with an
@@ -53,7 +15,7 @@ const WRITE_EDITED_ITEM = 2;
 // Bodies are small (a step's is about 1 KB before compression): a 4 KB
 // window and memLevel 4 (rather than 32 KB and 8) make the compressor's state
 // small, and a body's repeats (the message boilerplate) sit well within it.
-const deflater = new RawDeflater(BODY_DICTIONARY, 12, 4);
+const DEFLATE = { dictionary: BODY_DICTIONARY, windowBits: 12, memLevel: 4 };
 const INFLATE = { dictionary: BODY_DICTIONARY, chunkSize: 4096 };
 const KIND = { empty: 0, value: 1, list: 2 } as const;
 
@@ -100,7 +62,7 @@ export function encodeBody(body: Body): Buffer {
       w.typed(write.value);
     }
   }
-  return deflater.deflate(w.done());
+  return deflateRawSync(w.done(), DEFLATE);
 }
 
 /** Parses a stored body; throws a plain Error naming what is wrong when it is not one. */

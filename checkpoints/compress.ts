@@ -1,5 +1,4 @@
-import { inflateRawSync } from "node:zlib";
-import { RawDeflater } from "./deflate.js";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 
 /**
  * Values in the pending-writes table (writes that did not travel with the
@@ -46,7 +45,7 @@ export const BODY_DICTIONARY = Buffer.concat([
   DICTIONARY,
 ]);
 
-const valueDeflater = new RawDeflater(DICTIONARY, 12, 4);
+const DEFLATE = { dictionary: DICTIONARY, windowBits: 12, memLevel: 4 };
 
 /** Below this, deflate's framing costs more than it can save. */
 const MIN_PACK_BYTES = 48;
@@ -59,7 +58,7 @@ const MIN_PACK_BYTES = 48;
 export function packValue(type: string, bytes: Buffer): [string, Buffer] {
   const forced = type.startsWith(PACKED_PREFIX);
   if (bytes.length < MIN_PACK_BYTES && !forced) return [type, bytes];
-  const packed = valueDeflater.deflate(bytes);
+  const packed = deflateRawSync(bytes, DEFLATE);
   return packed.length < bytes.length || forced ? [PACKED_PREFIX + type, packed] : [type, bytes];
 }
 

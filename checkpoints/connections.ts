@@ -1,5 +1,5 @@
 import pg from "pg";
-import { checkOut } from "../src/db/database.js";
+import { checkOut } from "./database.js";
 
 /**
  * Connections the saver's writes keep between statements. `pool.query()`

@@ -77,10 +77,8 @@ export function encodeCheckpoint(serde: SerializerProtocol, input: PutInput): En
 
 /**
  * A checkpoint's row, encoded once: by the batcher just before it is sent,
- * or ahead of that for a serialiser that only works through promises.
- * Module functions and methods rather than closures made per put: tsx
- * names every closure it compiles with a defineProperty call, which on the
- * hot path costs more than the closure's work.
+ * or ahead of that for a serialiser that only works through promises; and
+ * encoded again, whole, if its parent turns out to be gone.
  */
 export class PendingRow {
   encoded: EncodedRow | undefined;

@@ -1,4 +1,46 @@
-import { ThreadlineError } from "../src/errors.js";
+/**
+ * Typed errors of the checkpointer. It stands alone (nothing here knows the
+ * runtime), so it has its own base class; the `code` strings are the
+ * runtime's own (src/errors.ts), so an edge that maps codes to exit statuses
+ * or HTTP statuses treats both alike.
+ */
+export type CheckpointErrorCode = "invalid_input" | "not_found" | "conflict" | "corrupt_state" | "configuration";
+
+export class CheckpointError extends Error {
+  readonly code: CheckpointErrorCode;
+
+  constructor(code: CheckpointErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A call the checkpointer refuses as given (a missing thread id, a bad TTL, ...). */
+export class CheckpointInputError extends CheckpointError {
+  constructor(message: string) {
+    super("invalid_input", message);
+  }
+}
+
+export class CheckpointNotFoundError extends CheckpointError {
+  constructor(message: string) {
+    super("not_found", message);
+  }
+}
+
+export class CheckpointConflictError extends CheckpointError {
+  constructor(message: string) {
+    super("conflict", message);
+  }
+}
+
+/** The database's migration records do not match this code's list (ahead of it, or an edited list). */
+export class MigrationMismatchError extends CheckpointError {
+  constructor(message: string) {
+    super("configuration", message);
+  }
+}
 
 /** Where in the store an unreadable value was found. */
 export interface CheckpointLocation {
@@ -21,7 +63,7 @@ export interface CheckpointLocation {
  *   if (err instanceof CorruptCheckpointError) console.error(err.threadId, err.checkpointId);
  * }
  */
-export class CorruptCheckpointError extends ThreadlineError {
+export class CorruptCheckpointError extends CheckpointError {
   readonly threadId: string;
   readonly checkpointNs: string;
   readonly checkpointId: string;

@@ -1,6 +1,6 @@
 import type { SerializerProtocol } from "@langchain/langgraph-checkpoint";
-import { type Database, withTransaction } from "../src/db/database.js";
-import { ConflictError, InvalidInputError, NotFoundError } from "../src/errors.js";
+import { type PoolHolder, withTransaction } from "./database.js";
+import { CheckpointConflictError, CheckpointInputError, CheckpointNotFoundError } from "./errors.js";
 import { checkpointChecksum } from "./checksum.js";
 import { encodeCheckpoint } from "./encode.js";
 import { rowKey } from "./keys.js";
@@ -16,15 +16,13 @@ export interface DeleteResult {
   rewritten?: number;
 }
 
-type Db = Pick<Database, "pool">;
-
 /**
  * Deletes every row of the given threads in one statement.
  *
  * @example
  * await deleteThreads(db, ["t1", "t2"]);
  */
-export async function deleteThreads(db: Db, threadIds: readonly string[]): Promise<DeleteResult> {
+export async function deleteThreads(db: PoolHolder, threadIds: readonly string[]): Promise<DeleteResult> {
   const { rows } = await db.pool.query<DeleteResult>(DELETE_THREADS, [threadIds]);
   return rows[0]!;
 }
@@ -36,12 +34,12 @@ export async function deleteThreads(db: Db, threadIds: readonly string[]): Promi
  * @example
  * await copyThread(db, "t1", "t1-copy");
  */
-export async function copyThread(db: Db, from: string, to: string): Promise<DeleteResult> {
-  if (!from || !to || from === to) throw new InvalidInputError("copyThread needs two different thread ids");
+export async function copyThread(db: PoolHolder, from: string, to: string): Promise<DeleteResult> {
+  if (!from || !to || from === to) throw new CheckpointInputError("copyThread needs two different thread ids");
   const { rows } = await db.pool.query<DeleteResult & { targetExists: boolean }>(COPY_THREAD, [from, to]);
   const { targetExists, ...copied } = rows[0]!;
-  if (targetExists) throw new ConflictError(`thread ${to} already has checkpoints`);
-  if (copied.checkpoints === 0) throw new NotFoundError(`thread ${from} has no checkpoints`);
+  if (targetExists) throw new CheckpointConflictError(`thread ${to} already has checkpoints`);
+  if (copied.checkpoints === 0) throw new CheckpointNotFoundError(`thread ${from} has no checkpoints`);
   return copied;
 }
 
@@ -53,9 +51,9 @@ export async function copyThread(db: Db, from: string, to: string): Promise<Dele
  * @example
  * await pruneThread(db, serde, "t1", 10);
  */
-export async function pruneThread(db: Db, serde: SerializerProtocol, threadId: string, keepLatest: number): Promise<DeleteResult> {
+export async function pruneThread(db: PoolHolder, serde: SerializerProtocol, threadId: string, keepLatest: number): Promise<DeleteResult> {
   if (!Number.isInteger(keepLatest) || keepLatest < 1) {
-    throw new InvalidInputError(`keepLatest must be a positive integer, got ${keepLatest}`);
+    throw new CheckpointInputError(`keepLatest must be a positive integer, got ${keepLatest}`);
   }
   return removeCheckpoints(db, serde, threadId, PRUNE_PLAN, [threadId, keepLatest], null);
 }
@@ -68,8 +66,8 @@ export async function pruneThread(db: Db, serde: SerializerProtocol, threadId: s
  * @example
  * await deleteRun(db, serde, "t1", "run-42");
  */
-export async function deleteRun(db: Db, serde: SerializerProtocol, threadId: string, runId: string): Promise<DeleteResult> {
-  if (!runId) throw new InvalidInputError("deleteRun needs a run id");
+export async function deleteRun(db: PoolHolder, serde: SerializerProtocol, threadId: string, runId: string): Promise<DeleteResult> {
+  if (!runId) throw new CheckpointInputError("deleteRun needs a run id");
   return removeCheckpoints(db, serde, threadId, RUN_PLAN, [threadId, runId], runId);
 }
 
@@ -86,7 +84,7 @@ interface PlanRow {
  * transaction. Assumes no graph runs on the thread meanwhile.
  */
 async function removeCheckpoints(
-  db: Db,
+  db: PoolHolder,
   serde: SerializerProtocol,
   threadId: string,
   plan: string,

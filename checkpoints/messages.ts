@@ -38,7 +38,17 @@ export function messageRecord(value: unknown): MessageRecord | undefined {
     if (!copiesAsItself(field, 0)) return undefined;
     out[shape.jsonKey(key)] = field;
   }
+  records++;
   return { lc: 1, type: "constructor", id: shape.id, kwargs: out };
+}
+
+/**
+ * Which message classes take the shortcut (those whose records matched
+ * toJSON's when this module loaded) and how many records it has built, so a
+ * test can tell when a LangChain release has turned it off.
+ */
+export function messageFastPath(): { readonly classes: readonly string[]; readonly records: number } {
+  return { classes: [...SHAPES.values()].map((shape) => shape.id.at(-1)!), records };
 }
 
 export interface MessageRecord {
@@ -139,6 +149,7 @@ const SAMPLES: [MessageClass, () => BaseMessage][] = [
 
 const SHAPES = new Map<object, Shape>();
 let enabled = true;
+let records = 0;
 
 /** Builds each class's shape and keeps it only if its records match toJSON's byte for byte. */
 function selfCheck(): void {
@@ -150,6 +161,7 @@ function selfCheck(): void {
     if (JSON.stringify(messageRecord(sample)) !== JSON.stringify(sample)) SHAPES.delete(cls.prototype);
   }
   enabled = SHAPES.size > 0;
+  records = 0;
 }
 
 selfCheck();

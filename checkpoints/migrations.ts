@@ -1,4 +1,4 @@
-import type { MigrationSet } from "../src/db/migrate.js";
+import type { MigrationSet } from "./migrate.js";
 
 /**
  * Tables of the checkpointer. Names carry a `tl_` prefix so they can live in

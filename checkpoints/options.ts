@@ -1,7 +1,7 @@
 import type { SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import type { TtlPolicy } from "./ttl.js";
 
-/** Options of ThreadlineSaver; `ThreadlineSaver.create` picks the backend's defaults for those left out. */
+/** Options of ThreadlineSaver; what is left out takes the backend's default (`resolveSaverOptions`). */
 export interface ThreadlineSaverOptions {
   serde?: SerializerProtocol;
   /** TTL given to every thread on its first checkpoint (none by default). */
@@ -52,4 +52,40 @@ export interface ThreadlineSaverOptions {
    * about 3 s.
    */
   retries?: number;
+}
+
+/** Options of `ThreadlineSaver.create`, which also brings the tables up to date. */
+export interface ThreadlineSaverCreateOptions extends ThreadlineSaverOptions {
+  /**
+   * Apply `checkpointMigrations` first. Default true; false when the
+   * application runs them with its own migrations (the runtime does not need
+   * to: both follow one protocol, see migrate.ts).
+   */
+  migrate?: boolean;
+}
+
+/** Every option with its value in effect, the serialiser aside. */
+export type ResolvedSaverOptions = Required<Omit<ThreadlineSaverOptions, "serde" | "defaultTtl">> & {
+  defaultTtl: TtlPolicy | undefined;
+};
+
+/**
+ * The options in effect on a backend: the one place defaults are chosen, for
+ * the constructor and `create` alike. On PGlite commits are always
+ * synchronous, so `synchronousCommit` there only says whether each one also
+ * waits for the disk.
+ */
+export function resolveSaverOptions(kind: "postgres" | "pglite", options: ThreadlineSaverOptions): ResolvedSaverOptions {
+  const postgres = kind === "postgres";
+  return {
+    defaultTtl: options.defaultTtl,
+    pageSize: Math.max(1, Math.floor(options.pageSize ?? 100)),
+    cachedThreads: options.cachedThreads ?? 1_000,
+    itemCacheSize: options.itemCacheSize ?? 20_000,
+    synchronousCommit: options.synchronousCommit ?? false,
+    holdWritesMs: options.holdWritesMs ?? 5,
+    preparedStatements: options.preparedStatements ?? postgres,
+    maxConcurrentWrites: options.maxConcurrentWrites ?? (postgres ? 2 : 1),
+    retries: options.retries ?? 5,
+  };
 }

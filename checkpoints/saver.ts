@@ -10,19 +10,20 @@ import {
   type PendingWrite,
   WRITES_IDX_MAP,
 } from "@langchain/langgraph-checkpoint";
-import type { Database } from "../src/db/database.js";
-import { migrate } from "../src/db/migrate.js";
-import { isTransientDatabaseError } from "../src/db/errors.js";
-import { InvalidInputError } from "../src/errors.js";
+import type pg from "pg";
 import { WriteBatcher } from "./batch.js";
 import { WriterConnections } from "./connections.js";
 import type { StoredWrite, TypedBytes } from "./body.js";
 import { packValue } from "./compress.js";
+import { type CheckpointDatabase, asCheckpointDatabase } from "./database.js";
 import { type Base, type EncodedRow, PendingRow } from "./encode.js";
+import { CheckpointInputError } from "./errors.js";
+import { isTransientFault } from "./faults.js";
 import { type HeldWrites, WriteHolder, mergeWrites } from "./held.js";
 import { convertLegacyTables } from "./legacy/convert.js";
 import { type DeleteResult, copyThread, deleteRun, deleteThreads, pruneThread } from "./lifecycle.js";
 import { matchesFilter } from "./filter.js";
+import { applyMigrations } from "./migrate.js";
 import { checkpointMigrations } from "./migrations.js";
 import { readPage } from "./read.js";
 import { type RetryPolicy, retrying } from "./retry.js";
@@ -33,9 +34,9 @@ import { FLUSH } from "./sql.js";
 import { type SweepOptions, type SweepResult, type ThreadTtl, type TtlPolicy, clearThreadTtl, getThreadTtl, setThreadTtl, sweepExpired } from "./ttl.js";
 import { type VerifyOptions, type VerifyReport, verifyCheckpoints } from "./verify.js";
 import { nextChannelVersion } from "./versions.js";
-import type { ThreadlineSaverOptions } from "./options.js";
+import { type ResolvedSaverOptions, type ThreadlineSaverCreateOptions, type ThreadlineSaverOptions, resolveSaverOptions } from "./options.js";
 
-export type { ThreadlineSaverOptions } from "./options.js";
+export type { ResolvedSaverOptions, ThreadlineSaverCreateOptions, ThreadlineSaverOptions } from "./options.js";
 
 /**
  * The runtime's LangGraph checkpointer, on Postgres or PGlite. Each
@@ -53,49 +54,47 @@ export type { ThreadlineSaverOptions } from "./options.js";
  * await saver.prune("t1", { keepLatest: 20 });
  */
 export class ThreadlineSaver extends BaseCheckpointSaver {
+  readonly db: CheckpointDatabase;
+  /** The options in effect, defaults included. */
+  readonly options: Readonly<ResolvedSaverOptions>;
   private readonly cache: StateCache;
-  private readonly pageSize: number;
-  private readonly prepared: boolean;
   private readonly batcher: WriteBatcher;
   private readonly holder: WriteHolder;
   private readonly writers: WriterConnections;
   private readonly items: ItemCache;
   private readonly retry: RetryPolicy;
 
-  constructor(
-    readonly db: Pick<Database, "pool" | "durable">,
-    options: ThreadlineSaverOptions = {},
-  ) {
+  /** A saver on tables that exist already; `create` also brings them up to date. */
+  constructor(db: pg.Pool | CheckpointDatabase, options: ThreadlineSaverOptions = {}) {
     super(options.serde ?? new ThreadlineSerializer());
-    this.cache = new StateCache(options.cachedThreads);
-    this.items = new ItemCache(options.itemCacheSize);
-    this.pageSize = Math.max(1, Math.floor(options.pageSize ?? 100));
-    this.prepared = options.preparedStatements ?? false;
-    this.writers = new WriterConnections(db.pool);
-    this.retry = { attempts: options.retries ?? 5, delayMs: 100, isTransient: isTransientDatabaseError };
+    this.db = asCheckpointDatabase(db);
+    const kind = this.db.kind ?? "postgres";
+    const resolved = resolveSaverOptions(kind, options);
+    this.options = Object.freeze(resolved);
+    this.cache = new StateCache(resolved.cachedThreads);
+    this.items = new ItemCache(resolved.itemCacheSize);
+    this.writers = new WriterConnections(this.db.pool);
+    this.retry = { attempts: resolved.retries, delayMs: 100, isTransient: isTransientFault };
     this.batcher = new WriteBatcher((text, values) => this.write(text, values), {
-      commit: options.synchronousCommit === true ? "on" : "off",
-      defaultTtl: options.defaultTtl,
-      maxInFlight: options.maxConcurrentWrites ?? 1,
+      // PGlite lives in this process: a commit kept only in its memory would die with it.
+      commit: resolved.synchronousCommit || kind === "pglite" ? "on" : "off",
+      defaultTtl: resolved.defaultTtl,
+      maxInFlight: resolved.maxConcurrentWrites,
       retry: this.retry,
     });
-    this.holder = new WriteHolder(options.holdWritesMs ?? 5, (held) => this.storeWrites(held));
+    this.holder = new WriteHolder(resolved.holdWritesMs, (held) => this.storeWrites(held));
   }
 
   /** Brings the tables up to date (under the migration lock) and returns a saver. */
-  static async create(db: Database, options: ThreadlineSaverOptions = {}): Promise<ThreadlineSaver> {
-    await migrate(db, [checkpointMigrations]);
-    const postgres = db.kind === "postgres";
-    const saver = new ThreadlineSaver(db, {
-      preparedStatements: postgres,
-      maxConcurrentWrites: postgres ? 2 : 1,
-      ...options,
-      synchronousCommit: postgres ? options.synchronousCommit : true,
-    });
+  static async create(db: pg.Pool | CheckpointDatabase, options: ThreadlineSaverCreateOptions = {}): Promise<ThreadlineSaver> {
+    const { migrate = true, ...saverOptions } = options;
+    const database = asCheckpointDatabase(db);
+    if (migrate) await applyMigrations(database, [checkpointMigrations]);
+    const saver = new ThreadlineSaver(database, saverOptions);
     // PGlite commits every statement synchronously, to the operating system;
     // what waits for the disk is its file system, each commit or each flush.
-    if (options.synchronousCommit === true) await db.durable?.({ eachCommit: true });
-    await convertLegacyTables(db, saver.serde);
+    if (saver.options.synchronousCommit) await database.durable?.({ eachCommit: true });
+    await convertLegacyTables(database, saver.serde);
     return saver;
   }
 
@@ -122,9 +121,10 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     const filtered = filter !== undefined && Object.keys(filter).length > 0;
     const known = threadId ? this.cache.knownByKey(threadId) : new Map<string, State>();
     const page = readPage((text, values) => this.read(text, values), this.serde, known, () => this.getNextVersion(undefined), this.items);
+    const pageSize = this.options.pageSize;
     let remaining = limit === undefined ? Number.POSITIVE_INFINITY : Math.floor(limit);
     while (remaining > 0) {
-      const size = filtered ? this.pageSize : Math.min(remaining, this.pageSize);
+      const size = filtered ? pageSize : Math.min(remaining, pageSize);
       const keys = await page.next(query, size);
       page.store.prepare(keys);
       for (const key of keys) {
@@ -144,9 +144,9 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     metadata: CheckpointMetadata,
     newVersions: ChannelVersions,
   ): Promise<RunnableConfig> {
-    if (config.configurable === undefined) throw new InvalidInputError('put() needs a "configurable" field in its config');
+    if (config.configurable === undefined) throw new CheckpointInputError('put() needs a "configurable" field in its config');
     const { thread_id: threadId, checkpoint_ns: checkpointNs = "", checkpoint_id: parentId } = config.configurable;
-    if (!threadId) throw new InvalidInputError('put() needs "thread_id" in config.configurable');
+    if (!threadId) throw new CheckpointInputError('put() needs "thread_id" in config.configurable');
     const location = { threadId, checkpointNs, checkpointId: checkpoint.id };
     const cached = parentId ? this.cache.get(threadId, checkpointNs, parentId) : undefined;
     const base: Base = !parentId
@@ -202,8 +202,8 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
 
   private holdWrites(config: RunnableConfig, writes: PendingWrite[], taskId: string, taskPath: string): Promise<void> {
     const { thread_id: threadId, checkpoint_ns: checkpointNs = "", checkpoint_id: checkpointId } = config.configurable ?? {};
-    if (!threadId) throw new InvalidInputError('putWrites() needs "thread_id" in config.configurable');
-    if (!checkpointId) throw new InvalidInputError('putWrites() needs "checkpoint_id" in config.configurable');
+    if (!threadId) throw new CheckpointInputError('putWrites() needs "thread_id" in config.configurable');
+    if (!checkpointId) throw new CheckpointInputError('putWrites() needs "checkpoint_id" in config.configurable');
     if (writes.length === 0) return Promise.resolve();
     // Special channels (error, interrupt, resume...) have fixed negative
     // indexes and replace what the task wrote before; other writes keep the
@@ -217,15 +217,12 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     }
     // With a synchronous serialiser the writes are held before this call
     // returns, so a put made right after it finds them.
-    const call = { threadId, checkpointNs, checkpointId, runId: runIdOf(config), upsert, taskId, taskPath, byIdx };
+    const hold = (typed: TypedBytes[]) => {
+      const stored: StoredWrite[] = [...byIdx].map(([idx, [channel]], i) => ({ taskId, taskPath, idx, channel, value: typed[i]! }));
+      return this.holder.hold({ threadId, checkpointNs, checkpointId, runId: runIdOf(config), upsert, writes: stored });
+    };
     const serialised = serialiseAll(this.serde, [...byIdx.values()].map(([, value]) => value));
-    return serialised instanceof Promise ? serialised.then((typed) => this.holdSerialised(call, typed)) : this.holdSerialised(call, serialised);
-  }
-
-  private holdSerialised(call: HoldCall, typed: TypedBytes[]): Promise<void> {
-    const { taskId, taskPath, byIdx, ...entry } = call;
-    const writes: StoredWrite[] = [...byIdx].map(([idx, [channel]], i) => ({ taskId, taskPath, idx, channel, value: typed[i]! }));
-    return this.holder.hold({ ...entry, writes });
+    return serialised instanceof Promise ? serialised.then(hold) : hold(serialised);
   }
 
   override getNextVersion(current: number | undefined): number {
@@ -347,27 +344,15 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
   }
 
   private write(text: string, values: unknown[]) {
-    return this.writers.query(this.prepared ? { name: statementName(text), text, values } : { text, values });
+    return this.writers.query(this.options.preparedStatements ? { name: statementName(text), text, values } : { text, values });
   }
 
   // Reads are planned once per connection too: planning the recursive read
   // costs about as much as running it.
   // Reads change nothing, so a read cut off by a transient fault is sent again like a write.
   private read(text: string, values: unknown[]) {
-    return retrying(this.retry, () => this.db.pool.query(this.prepared ? { name: statementName(text), text, values } : { text, values }));
+    return retrying(this.retry, () => this.db.pool.query(this.options.preparedStatements ? { name: statementName(text), text, values } : { text, values }));
   }
-}
-
-/** One putWrites() call between serialising its values and holding them. */
-interface HoldCall {
-  threadId: string;
-  checkpointNs: string;
-  checkpointId: string;
-  runId: string | null;
-  upsert: boolean;
-  taskId: string;
-  taskPath: string;
-  byIdx: Map<number, [string, unknown]>;
 }
 
 const statementNames = new Map<string, string>();

@@ -30,6 +30,18 @@ const MESSAGE_CLASSES = new Map<string, MessageClass>(
 const SLOW = Symbol("slow");
 const decoder = new TextDecoder();
 
+/** JSON values (de)serialised by the shortcuts here, and those handed to the stock path. */
+const counts = { dumpedFast: 0, dumpedStock: 0, loadedFast: 0, loadedStock: 0 };
+
+/**
+ * How often the shortcuts served and how often the stock path did: a
+ * LangChain release that changes its records sends every message to the
+ * stock path, which still works, only slower, so a test watches this.
+ */
+export function serdeFastPath(): Readonly<typeof counts> {
+  return { ...counts };
+}
+
 /**
  * LangGraph's serialiser, with shortcuts that produce exactly what it does.
  * dumpsTypedSync: the stock dumpsTyped works synchronously and only then
@@ -51,8 +63,10 @@ export class ThreadlineSerializer extends JsonPlusSerializer {
       const form = fastForm(value);
       text = isPlainJson(form, 0) ? JSON.stringify(form) : JSON.stringify(form, replace);
     } catch {
+      counts.dumpedStock++;
       return ["json", this._dumps(value)];
     }
+    counts.dumpedFast++;
     return ["json", Buffer.from(text, "utf8")];
   }
 
@@ -60,7 +74,12 @@ export class ThreadlineSerializer extends JsonPlusSerializer {
     if (type !== "json") return super.loadsTyped(type, data);
     const text = typeof data === "string" ? data : decoder.decode(data);
     const fast = revive(JSON.parse(text));
-    return fast === SLOW ? this._loads(text) : fast;
+    if (fast !== SLOW) {
+      counts.loadedFast++;
+      return fast;
+    }
+    counts.loadedStock++;
+    return this._loads(text);
   }
 }
 

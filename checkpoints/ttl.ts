@@ -1,5 +1,5 @@
-import type { Database } from "../src/db/database.js";
-import { InvalidInputError } from "../src/errors.js";
+import type { PoolHolder } from "./database.js";
+import { CheckpointInputError } from "./errors.js";
 import { CLEAR_TTL, GET_TTL, SET_TTL, SWEEP_EXPIRED } from "./sql.js";
 
 /**
@@ -29,15 +29,13 @@ export interface SweepResult {
   batches: number;
 }
 
-type Db = Pick<Database, "pool">;
-
 /**
  * Sets (or replaces) a thread's TTL; returns when it will expire.
  *
  * @example
  * await setThreadTtl(db, "t1", { ttlMs: 86_400_000, policy: "sliding" });
  */
-export async function setThreadTtl(db: Db, threadId: string, ttl: TtlPolicy): Promise<Date> {
+export async function setThreadTtl(db: PoolHolder, threadId: string, ttl: TtlPolicy): Promise<Date> {
   assertPolicy(ttl);
   const { rows } = await db.pool.query<{ expiresAt: Date }>(SET_TTL, [threadId, ttl.policy, Math.round(ttl.ttlMs)]);
   return rows[0]!.expiresAt;
@@ -49,7 +47,7 @@ export async function setThreadTtl(db: Db, threadId: string, ttl: TtlPolicy): Pr
  * @example
  * const ttl = await getThreadTtl(db, "t1");
  */
-export async function getThreadTtl(db: Db, threadId: string): Promise<ThreadTtl | undefined> {
+export async function getThreadTtl(db: PoolHolder, threadId: string): Promise<ThreadTtl | undefined> {
   const { rows } = await db.pool.query<ThreadTtl>(GET_TTL, [threadId]);
   return rows[0];
 }
@@ -60,7 +58,7 @@ export async function getThreadTtl(db: Db, threadId: string): Promise<ThreadTtl 
  * @example
  * await clearThreadTtl(db, "t1");
  */
-export async function clearThreadTtl(db: Db, threadId: string): Promise<void> {
+export async function clearThreadTtl(db: PoolHolder, threadId: string): Promise<void> {
   await db.pool.query(CLEAR_TTL, [threadId]);
 }
 
@@ -72,10 +70,10 @@ export async function clearThreadTtl(db: Db, threadId: string): Promise<void> {
  * @example
  * const { threadIds } = await sweepExpired(db, { batchSize: 50 });
  */
-export async function sweepExpired(db: Db, options: SweepOptions = {}): Promise<SweepResult> {
+export async function sweepExpired(db: PoolHolder, options: SweepOptions = {}): Promise<SweepResult> {
   const batchSize = options.batchSize ?? 100;
   const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidInputError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new CheckpointInputError(`batchSize must be a positive integer, got ${batchSize}`);
   const total: SweepResult = { threadIds: [], checkpoints: 0, writes: 0, batches: 0 };
   while (total.batches < maxBatches) {
     const { rows } = await db.pool.query<Omit<SweepResult, "batches">>(SWEEP_EXPIRED, [batchSize]);
@@ -98,7 +96,7 @@ export async function sweepExpired(db: Db, options: SweepOptions = {}): Promise<
  * await sweeper.stop();
  */
 export function startTtlSweeper(
-  db: Db,
+  db: PoolHolder,
   options: SweepOptions & { intervalMs: number; onError?: (err: unknown) => void; onSweep?: (result: SweepResult) => void },
 ): { stop(): Promise<void> } {
   let running: Promise<void> | undefined;
@@ -121,6 +119,6 @@ export function startTtlSweeper(
 }
 
 function assertPolicy(ttl: TtlPolicy): void {
-  if (ttl.policy !== "fixed" && ttl.policy !== "sliding") throw new InvalidInputError(`unknown TTL policy "${String(ttl.policy)}"`);
-  if (!Number.isFinite(ttl.ttlMs) || ttl.ttlMs < 1) throw new InvalidInputError(`ttlMs must be at least 1, got ${ttl.ttlMs}`);
+  if (ttl.policy !== "fixed" && ttl.policy !== "sliding") throw new CheckpointInputError(`unknown TTL policy "${String(ttl.policy)}"`);
+  if (!Number.isFinite(ttl.ttlMs) || ttl.ttlMs < 1) throw new CheckpointInputError(`ttlMs must be at least 1, got ${ttl.ttlMs}`);
 }

@@ -1,4 +1,4 @@
-import type { ChannelEntry, TypedBytes } from "./body.js";
+import type { ChannelEntry, TypedBytes } from "./stored.js";
 
 const OPEN = 0x5b;
 const COMMA = 0x2c;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { agentConfigSchema, agentInputSchema, createAgentGraph, textInput as agentTextInput } from "../src/agent/index.js";
+import { agentConfigSchema, agentInputSchema, createAgentGraph, textInput as agentTextInput } from "threadline";
 
 /**
  * The MemGPT-style agent: core memory blocks in the system prompt, recall
@@ -9,7 +9,8 @@ import { agentConfigSchema, agentInputSchema, createAgentGraph, textInput as age
  * scoped by the assistant (this graph's id) and `configurable.user_id`.
  *
  * The memory tables are not exported as `migrations`: they belong to the
- * shared "memory" component, which the nodes migrate once per database, so
+ * shared "memory" component, which every entry point prepares at start-up
+ * (`prepareMemory`; graph nodes never create tables), so
  * several agent graphs in one project share them instead of each creating
  * them under its own `graph:<id>` component.
  */

@@ -1,6 +1,6 @@
 import { Annotation, END, START, StateGraph, interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
-import { databaseOf } from "../src/graph/run-context.js";
+import { databaseOf } from "threadline";
 import { accountExists, readBalance, verifyPin } from "./banking/accounts.js";
 
 export { migrations } from "./banking/accounts.js";
@@ -33,6 +33,9 @@ export const inputSchema = z.object({
     .regex(/^ACC-\d{4}$/, "account_id looks like ACC-1001")
     .default("ACC-1001"),
 });
+
+/** Text typed at the CLI is the customer's message. */
+export const textInput = (text: string) => ({ message: text });
 
 /** What the PIN prompt interrupt carries to the caller. */
 export interface PinPrompt {

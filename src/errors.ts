@@ -1,3 +1,5 @@
+import { CheckpointError } from "../checkpoints/errors.js";
+
 /**
  * Typed errors of the core. Each carries a stable `code`; the CLI prints the
  * message on one line and the API maps the code to an HTTP status at the edge,
@@ -11,7 +13,8 @@ export type ErrorCode =
   | "configuration"
   | "corrupt_state"
   | "locked"
-  | "retry";
+  | "retry"
+  | "run_failed";
 
 export class ThreadlineError extends Error {
   readonly code: ErrorCode;
@@ -77,12 +80,28 @@ export class RetryableError extends ThreadlineError {
   }
 }
 
-export class ConfigurationError extends ThreadlineError {
-  constructor(message: string) {
-    super("configuration", message);
+/** A run ended in an error of the graph's own (a node threw); the message names the node when known. */
+export class RunFailedError extends ThreadlineError {
+  readonly runId: string;
+  readonly node?: string;
+
+  constructor(message: string, options: { runId: string; node?: string }) {
+    super("run_failed", message);
+    this.runId = options.runId;
+    this.node = options.node;
   }
 }
 
-export function isThreadlineError(err: unknown): err is ThreadlineError {
-  return err instanceof ThreadlineError;
+export class ConfigurationError extends ThreadlineError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("configuration", message, options);
+  }
+}
+
+/**
+ * Whether `err` is one of Threadline's typed errors, the checkpointer's
+ * included (it has a base class of its own, with the same codes).
+ */
+export function isThreadlineError(err: unknown): err is ThreadlineError | CheckpointError {
+  return err instanceof ThreadlineError || err instanceof CheckpointError;
 }

@@ -1,7 +1,6 @@
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { DEFAULT_TOP_K, MAX_TOP_K } from "../src/memory/archival.js";
-import { formatTime } from "../src/memory/prompt.js";
+import { DEFAULT_TOP_K, formatTime, MAX_TOP_K } from "../src/memory/index.js";
 import { answer, clip, parseIsoDate, scopeOf, ToolProblem, type MemoryToolsOptions, type ToolMemory } from "./common.js";
 
 const MAX_SHOWN_CHARACTERS = 2000;

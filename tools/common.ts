@@ -1,7 +1,6 @@
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { ConflictError, isThreadlineError } from "../src/errors.js";
-import type { MemoryService } from "../src/memory/index.js";
-import type { MemoryScope } from "../src/memory/types.js";
+import type { MemoryScope, MemoryService } from "../src/memory/index.js";
 
 /** What the memory tools need of the memory layer. */
 export type ToolMemory = Pick<MemoryService, "core" | "recall" | "archival">;

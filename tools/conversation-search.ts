@@ -1,8 +1,6 @@
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { formatTime } from "../src/memory/prompt.js";
-import { MAX_RECALL_LIMIT } from "../src/memory/recall.js";
-import type { RecallHit } from "../src/memory/types.js";
+import { formatTime, MAX_RECALL_LIMIT, type RecallHit } from "../src/memory/index.js";
 import {
   answer,
   clip,

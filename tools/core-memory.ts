@@ -1,7 +1,6 @@
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { charLength } from "../src/memory/scope.js";
-import type { CoreBlock } from "../src/memory/types.js";
+import { charLength, type CoreBlock } from "../src/memory/index.js";
 import { answer, retryOnConflict, scopeOf, type MemoryToolsOptions, type ToolMemory } from "./common.js";
 
 const label = z

@@ -1,7 +1,7 @@
 import { inflateRawSync } from "node:zlib";
 import type { ChannelVersions, Checkpoint, CheckpointMetadata, SerializerProtocol } from "@langchain/langgraph-checkpoint";
 import type pg from "pg";
-import { type Database, withTransaction } from "../../src/db/database.js";
+import { type PoolHolder, withTransaction } from "../database.js";
 import { checkpointChecksum } from "../checksum.js";
 import { unpackValue } from "../compress.js";
 import { type Base, encodeCheckpoint } from "../encode.js";
@@ -14,7 +14,7 @@ import type { State } from "../state.js";
  * their table and keys. Runs once, in one transaction, under a lock, so a
  * crash converts nothing and two processes do not both convert.
  */
-export async function convertLegacyTables(db: Pick<Database, "pool">, serde: SerializerProtocol): Promise<number> {
+export async function convertLegacyTables(db: PoolHolder, serde: SerializerProtocol): Promise<number> {
   const { rows } = await db.pool.query<{ present: boolean }>(SQL.present);
   if (!rows[0]?.present) return 0;
   return withTransaction(db, async (client) => {

@@ -1,5 +1,4 @@
-import type { Database } from "../../src/db/database.js";
-import type { Migration } from "../../src/db/migrate.js";
+import type { Database, MigrationSet } from "threadline";
 
 // The PIN is compared inside Postgres against a salted SHA-256, so the demo
 // never loads a hash into the process. A real bank would use a slow KDF.
@@ -17,24 +16,31 @@ function seed(accountId: string, holder: string, pin: string, salt: string, cent
                   encode(sha256(convert_to('${salt}:${pin}', 'UTF8')), 'hex'), ${cents}, '${currency}')`;
 }
 
-/** The demo accounts table, seeded with two accounts (PINs 1234 and 4321). */
-export const migrations: readonly Migration[] = [
-  {
-    name: "accounts",
-    up: [
-      `CREATE TABLE banking_accounts (
-        account_id    text   PRIMARY KEY,
-        holder        text   NOT NULL,
-        pin_salt      text   NOT NULL,
-        pin_hash      text   NOT NULL,
-        balance_cents bigint NOT NULL,
-        currency      text   NOT NULL
-      )`,
-      seed("ACC-1001", "Ada Lovelace", "1234", "9f1c2e", 254310, "EUR"),
-      seed("ACC-1002", "Alan Turing", "4321", "4b7d0a", 1_200_000, "GBP"),
-    ],
-  },
-];
+/**
+ * The demo accounts table, seeded with two accounts (PINs 1234 and 4321),
+ * recorded under the component "banking" whatever the graph is called in
+ * langgraph.json.
+ */
+export const migrations: MigrationSet = {
+  component: "banking",
+  migrations: [
+    {
+      name: "accounts",
+      up: [
+        `CREATE TABLE banking_accounts (
+          account_id    text   PRIMARY KEY,
+          holder        text   NOT NULL,
+          pin_salt      text   NOT NULL,
+          pin_hash      text   NOT NULL,
+          balance_cents bigint NOT NULL,
+          currency      text   NOT NULL
+        )`,
+        seed("ACC-1001", "Ada Lovelace", "1234", "9f1c2e", 254310, "EUR"),
+        seed("ACC-1002", "Alan Turing", "4321", "4b7d0a", 1_200_000, "GBP"),
+      ],
+    },
+  ],
+};
 
 export async function accountExists(db: Database, accountId: string): Promise<boolean> {
   const { rowCount } = await db.pool.query(SQL.exists, [accountId]);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { parseContextOptions } from "../window/config.js";
 import type { ContextOptions } from "../window/types.js";
 import { ConfigurationError, InvalidInputError } from "../errors.js";
-import type { MemoryScope } from "../memory/types.js";
+import type { MemoryScope } from "../memory/index.js";
 
 /** The assistant id used when neither the run config nor the builder names one. */
 export const DEFAULT_ASSISTANT_ID = "agent";
@@ -12,7 +12,7 @@ const id = z.string().trim().min(1).max(256);
 
 /**
  * What an agent run reads from `config.configurable`. `user_id` scopes
- * memory and is required; `assistant_id` (the runtime sets the graph id)
+ * memory and is required; `assistant_id` (the runtime sets the id of the assistant the run uses)
  * scopes it per assistant; `context` overrides the graph's context options
  * for this assistant (strategy, budget, windowTurns, summariseAt, retrieveK…),
  * and `system_prompt` replaces the graph's base prompt.

@@ -2,8 +2,7 @@ import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import type { Database } from "../db/database.js";
-import { createMemory, type MemoryService } from "../memory/index.js";
-import type { CoreBlockDefinition, MemoryScope } from "../memory/types.js";
+import { createMemory, type CoreBlockDefinition, type MemoryScope, type MemoryService } from "../memory/index.js";
 import { chatModelOf, databaseOf, embeddingsOf } from "../graph/run-context.js";
 
 /** Everything a tool factory may use to build the tools of one run. */
@@ -25,10 +24,12 @@ export type ModelResolver = (config: LangGraphRunnableConfig) => BaseChatModel;
 const memories = new WeakMap<Database, Map<string, Promise<MemoryService>>>();
 
 /**
- * The memory facade of the run's database, created (and its tables
- * migrated) once per database and set of default blocks. The memory tables
- * are migrated under their own shared component rather than per graph, so
- * several agent graphs in one project share them without clashing.
+ * The memory facade of the run's database, opened once per database and set
+ * of default blocks. It runs inside graph nodes, so it creates nothing: the
+ * memory tables and pgvector come from the start-up (`prepareMemory`, run by
+ * the runtime when it opens and by `threadline migrate`), and a database
+ * without them fails the run with a ConfigurationError saying so. A failed
+ * open is not cached, so the next run after the start-up succeeds.
  */
 export function defaultMemoryResolver(defaultBlocks?: readonly CoreBlockDefinition[]): MemoryResolver {
   const key = JSON.stringify(defaultBlocks ?? null);
@@ -39,7 +40,11 @@ export function defaultMemoryResolver(defaultBlocks?: readonly CoreBlockDefiniti
     let memory = byBlocks.get(key);
     if (!memory) {
       const embeddings = embeddingsOf(config);
-      memory = createMemory(db, { ...(embeddings ? { embeddings } : {}), ...(defaultBlocks ? { defaultBlocks } : {}) });
+      memory = createMemory(db, {
+        migrate: false,
+        ...(embeddings ? { embeddings } : {}),
+        ...(defaultBlocks ? { defaultBlocks } : {}),
+      });
       memory.catch(() => byBlocks.delete(key));
       byBlocks.set(key, memory);
     }

@@ -13,7 +13,7 @@ export { createLoadMemoryNode } from "./nodes/load-memory.js";
 export { createCallModelNode } from "./nodes/call-model.js";
 export { createRunToolsNode } from "./nodes/run-tools.js";
 export { createSummariseNode } from "./nodes/summarise.js";
-export type { AgentDependencies } from "./nodes/shared.js";
+export { stepCheckpointOf, type AgentDependencies } from "./nodes/shared.js";
 export {
   createAgentGraph,
   agentDependencies,

@@ -1,13 +1,16 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { AIMessageChunk, isAIMessage, type BaseMessage } from "@langchain/core/messages";
+import { openCore, type Core } from "../core.js";
 import { openDatabase } from "../db/open.js";
-import { InvalidInputError } from "../errors.js";
+import type { LoadedGraph } from "../graph/loader.js";
 import { loadProject } from "../graph/project.js";
-import { Runtime, type RunAction, type RunOptions } from "../runtime/runtime.js";
-import { assertThreadId, assertUserId } from "../threads/store.js";
+import { ConflictError, InvalidInputError, RunFailedError } from "../errors.js";
+import { assertThreadId, assertUserId } from "../owners.js";
+import type { RunEvent } from "../stream/log.js";
+import { driveRun, interruptsOf, type RunAction } from "./drive.js";
 import type { CliEnvironment } from "./env.js";
 import { chatFault } from "./faults.js";
+import { inputChannels, textInputOf } from "./input.js";
 import { chatModelFromEnvironment } from "./model.js";
 import { UsageError } from "./usage.js";
 
@@ -27,9 +30,9 @@ const PREVIEW = 100;
 
 /**
  * An interactive chat with a graph on one thread, as one user: each line is
- * a turn, the reply streams as it is generated, tool calls show as one line
- * each. Resumes an existing thread (and first finishes a run that was cut
- * off); `/exit` or end of input ends it.
+ * a turn (a run, executed here), the reply streams as it is generated, tool
+ * calls show as one line each. Resumes an existing thread (and first
+ * finishes a run that was cut off); `/exit` or end of input ends it.
  *
  * @example
  * // threadline chat agent --thread trip-planning --user ada
@@ -48,15 +51,16 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   const userId = assertUserId(values.user);
   // Everything that needs no database is checked first, so a bad command
   // never creates a data folder.
-  const chatModel = await chatModelFromEnvironment(env);
   const project = await loadProject(env.projectFile);
   const loaded = await project.load(graphId);
+  const chatModel = loaded.requiresChatModel ? await chatModelFromEnvironment(env) : undefined;
+  const textInput = textInputOf(loaded, inputChannels(await loaded.instantiate({ configurable: {} }, {})));
   const checkpoints = env.checkpoints();
   const db = await openDatabase(env.database());
-  let runtime: Runtime | undefined;
+  let core: Core | undefined;
   try {
-    runtime = await Runtime.open({ db, project, chatModel, checkpoints });
-    const session = new ChatSession(runtime, graphId, threadId, userId, io);
+    core = await openCore({ db, project, checkpoints, ...(chatModel ? { chatModel } : {}) });
+    const session = new ChatSession(core, graphId, threadId, userId, io);
     await session.start();
     const interactive = (io.input as { isTTY?: boolean }).isTTY === true;
     const lines = readLines(io.input);
@@ -67,7 +71,7 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
         if (raw === undefined) break;
         const line = raw.trim();
         if (line === EXIT) break;
-        if (line) await session.send(line, loaded.textInput);
+        if (line || session.isPaused) await session.send(line, textInput);
       }
     } finally {
       lines.close();
@@ -75,63 +79,93 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   } catch (err) {
     throw chatFault(err, db.location, { graphId, threadId, userId });
   } finally {
-    await (runtime ? runtime.close() : db.close());
+    await (core ? core.close() : db.close());
   }
 }
 
 class ChatSession {
+  /** The thread waits for an answer to an interrupt: the next line is it. */
   private waiting = false;
+  /** The thread stopped at a breakpoint: the next line carries the run on. */
+  private paused = false;
   /** Whether the current model call's reply is being printed as it streams. */
   private streaming = false;
   private streamed = false;
+  private unsaved: unknown[] = [];
 
   constructor(
-    private readonly runtime: Runtime,
+    private readonly core: Core,
     private readonly graphId: string,
     private readonly threadId: string,
     private readonly userId: string,
     private readonly io: ChatIO,
   ) {}
 
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   async start(): Promise<void> {
-    const thread = await this.runtime.threads.get(this.threadId);
+    const thread = await this.core.threads.find(this.threadId, this.userId);
     if (!thread) {
       this.io.out(`new thread ${this.threadId} · ${this.graphId} · user ${this.userId} (/exit to end)`);
       return;
     }
-    const view = await this.runtime.show(this.threadId, { userId: this.userId, historyLimit: 1 });
-    if (thread.graphId !== this.graphId) {
+    if (thread.graphId && thread.graphId !== this.graphId) {
       throw new InvalidInputError(`thread "${this.threadId}" belongs to graph "${thread.graphId}", not "${this.graphId}"`);
     }
-    const count = Array.isArray(view.values.messages) ? view.values.messages.length : 0;
+    const state = await this.core.threads.state(this.threadId, this.userId);
+    const count = Array.isArray(state.values.messages) ? state.values.messages.length : 0;
     this.io.out(`resumed thread ${this.threadId} (${count} message${count === 1 ? "" : "s"})`);
-    this.waiting = view.interrupts.length > 0;
-    if (this.waiting) this.showInterrupts(view.interrupts.map((i) => i.value));
-    else if (view.next.length > 0) {
-      this.io.out(`finishing the run that was cut off (next: ${view.next.join(", ")})`);
+    const interrupts = interruptsOf(state);
+    this.waiting = interrupts.length > 0;
+    if (this.waiting) this.showInterrupts(interrupts.map((i) => i.value));
+    else if (state.next.length > 0) {
+      this.io.out(`finishing the run that was cut off (next: ${state.next.join(", ")})`);
       await this.run({ kind: "continue" });
     }
   }
 
-  send(line: string, textInput: (text: string) => unknown): Promise<void> {
-    return this.run(this.waiting ? { kind: "resume", value: line } : { kind: "input", input: textInput(line) });
+  async send(line: string, textInput: (text: string) => unknown): Promise<void> {
+    const action: RunAction = this.waiting ? { kind: "resume", value: line } : this.paused ? { kind: "continue" } : { kind: "input", input: textInput(line) };
+    try {
+      await this.run(action);
+    } catch (err) {
+      // A failed turn (a node that threw, a model that refused) is reported
+      // and the chat goes on; a database fault ends it.
+      if (!(err instanceof RunFailedError || err instanceof InvalidInputError || err instanceof ConflictError)) throw err;
+      this.endLine();
+      this.io.out(`error: ${err.message}`);
+    }
   }
 
   private async run(action: RunAction): Promise<void> {
-    const options: RunOptions = {
-      userId: this.userId,
-      onToken: (message) => this.token(message),
-      onStep: (node, update) => this.step(update),
-    };
-    const outcome = await this.runtime.run(this.graphId, this.threadId, action, options);
+    const outcome = await driveRun(this.core, {
+      graphId: this.graphId,
+      threadId: this.threadId,
+      owner: this.userId,
+      action,
+      streamModes: ["updates", "messages", "checkpoints"],
+      onEvent: (event) => this.event(event),
+    });
+    this.steps();
     this.endLine();
-    this.waiting = outcome.status === "interrupted";
-    if (this.waiting) this.showInterrupts(outcome.interrupts.map((i) => i.value));
+    const interrupts = interruptsOf(outcome.state);
+    this.waiting = interrupts.length > 0;
+    this.paused = !this.waiting && outcome.state.next.length > 0;
+    if (this.waiting) this.showInterrupts(interrupts.map((i) => i.value));
+    else if (this.paused) this.io.out(`stopped before: ${outcome.state.next.join(", ")} (press enter to go on)`);
   }
 
-  private token(message: BaseMessage): void {
-    if (!AIMessageChunk.isInstance(message)) return;
-    const text = message.text;
+  private event(event: RunEvent): void {
+    if (event.event === "messages") this.token((event.data as [Message])[0]);
+    else if (event.event === "updates") this.unsaved.push(event.data);
+    else if (event.event === "checkpoints") this.steps();
+  }
+
+  private token(message: Message | undefined): void {
+    if (message?.type !== "AIMessageChunk") return;
+    const text = textOf(message);
     if (!text) return;
     if (!this.streaming) this.io.write("assistant: ");
     this.streaming = true;
@@ -139,20 +173,26 @@ class ChatSession {
     this.io.write(text);
   }
 
-  private step(update: unknown): void {
-    const messages = (update as { messages?: unknown } | null)?.messages;
-    if (!Array.isArray(messages)) return;
-    for (const message of messages as BaseMessage[]) {
-      if (isAIMessage(message)) {
-        // A model that does not stream still gets its reply shown, once.
-        if (!this.streamed && message.text) this.io.out(`assistant: ${message.text}`);
-        this.endLine();
-        for (const call of message.tool_calls ?? []) this.io.out(`  → ${call.name}(${clip(JSON.stringify(call.args))})`);
-        this.streamed = false;
-      } else if (message.type === "tool") {
-        const name = (message as { name?: string }).name ?? "tool";
-        this.io.out(`  ← ${name}: ${clip(message.text.replace(/\s+/g, " "))}`);
+  // A step's messages are shown once the step is saved.
+  private steps(): void {
+    for (const update of this.unsaved.splice(0)) {
+      for (const nodeUpdate of Object.values((update ?? {}) as Record<string, unknown>)) {
+        const messages = (nodeUpdate as { messages?: unknown } | null)?.messages;
+        if (Array.isArray(messages)) for (const message of messages as Message[]) this.message(message);
       }
+    }
+  }
+
+  private message(message: Message): void {
+    if (message.type === "ai") {
+      const text = textOf(message);
+      // A model that does not stream still gets its reply shown, once.
+      if (!this.streamed && text) this.io.out(`assistant: ${text}`);
+      this.endLine();
+      for (const call of message.tool_calls ?? []) this.io.out(`  → ${call.name}(${clip(JSON.stringify(call.args))})`);
+      this.streamed = false;
+    } else if (message.type === "tool") {
+      this.io.out(`  ← ${message.name ?? "tool"}: ${clip(textOf(message).replace(/\s+/g, " "))}`);
     }
   }
 
@@ -164,6 +204,20 @@ class ChatSession {
   private showInterrupts(values: unknown[]): void {
     for (const value of values) this.io.out(`waiting for: ${JSON.stringify(value)} (your next line answers it)`);
   }
+}
+
+/** A message as the run's events carry it (plain JSON). */
+interface Message {
+  type: string;
+  content: unknown;
+  name?: string;
+  tool_calls?: { name: string; args: unknown }[];
+}
+
+function textOf(message: Message): string {
+  if (typeof message.content === "string") return message.content;
+  if (!Array.isArray(message.content)) return "";
+  return message.content.map((part: { type?: string; text?: string }) => (part?.type === "text" && typeof part.text === "string" ? part.text : "")).join("");
 }
 
 function clip(text: string): string {

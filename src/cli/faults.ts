@@ -1,6 +1,7 @@
 import { translateDatabaseError } from "../db/errors.js";
 import { DatabaseUnavailableError } from "../errors.js";
-import type { Runtime, ThreadState } from "../runtime/runtime.js";
+import type { Core } from "../core.js";
+import { ownerOf } from "../owners.js";
 import { type RunTarget, continueCommand, resumeCommand, showCommand } from "./format.js";
 
 /**
@@ -11,10 +12,10 @@ import { type RunTarget, continueCommand, resumeCommand, showCommand } from "./f
  * between steps, which the continue command picks up (and if it was not,
  * the refusal names the command that fits). Other errors pass unchanged.
  */
-export async function rethrowRunFault(err: unknown, runtime: Runtime, target: RunTarget): Promise<never> {
+export async function rethrowRunFault(err: unknown, core: Core, target: RunTarget): Promise<never> {
   if (!(err instanceof DatabaseUnavailableError) || err.threadId === undefined) throw err;
   // A server that gave no answer in time would make the look-up wait as long again.
-  const where = err.timedOut ? undefined : await standing(runtime, target).catch(() => undefined);
+  const where = err.timedOut ? undefined : await standing(core, target).catch(() => undefined);
   throw new DatabaseUnavailableError(`${err.message}; ${wayOn(where, target)}`, {
     cause: err.cause ?? err,
     reason: err.reason,
@@ -25,11 +26,12 @@ export async function rethrowRunFault(err: unknown, runtime: Runtime, target: Ru
 
 type Standing = "unknown" | "empty" | "waiting" | "unfinished" | "finished";
 
-async function standing(runtime: Runtime, target: RunTarget): Promise<Standing> {
-  if (!(await runtime.threads.get(target.threadId))) return "unknown";
-  const state: ThreadState = await runtime.state(target.graphId, target.threadId);
-  if (state.checkpointId === undefined) return "empty";
-  if (state.interrupts.length > 0) return "waiting";
+async function standing(core: Core, target: RunTarget): Promise<Standing> {
+  const owner = ownerOf(target.userId);
+  if (!(await core.threads.find(target.threadId, owner))) return "unknown";
+  const state = await core.threads.state(target.threadId, owner);
+  if (!state.checkpoint) return "empty";
+  if (Object.keys(state.interrupts).length > 0) return "waiting";
   return state.next.length > 0 ? "unfinished" : "finished";
 }
 

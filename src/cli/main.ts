@@ -4,15 +4,17 @@ import { CHAT_USAGE, chatCommand } from "./chat.js";
 import { CHECKPOINTS_USAGE, checkpointsCommand } from "./checkpoints.js";
 import { demoCommand } from "./demo.js";
 import type { CliEnvironment } from "./env.js";
+import { MIGRATE_USAGE, migrateCommand } from "./migrate.js";
 import { RUN_USAGE, runCommand } from "./run.js";
 import { THREADS_USAGE, threadsCommand } from "./threads.js";
 import { UsageError } from "./usage.js";
 
 export const USAGE = `usage:
   ${RUN_USAGE}
-  ${THREADS_USAGE.replace(" | ", "\n  ")}
+  ${THREADS_USAGE.replaceAll(" | ", "\n  ")}
   ${CHAT_USAGE}
   ${CHECKPOINTS_USAGE}
+  ${MIGRATE_USAGE}
   threadline demo`;
 
 export interface CliIO {
@@ -22,6 +24,8 @@ export interface CliIO {
   write?: (text: string) => void;
   /** Where `chat` reads the user's lines (default: stdin). */
   input?: NodeJS.ReadableStream;
+  /** Aborted on Ctrl-C: a run in progress stops as an interrupt. */
+  signal?: AbortSignal;
 }
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
@@ -30,8 +34,8 @@ export async function main(argv: string[], env: CliEnvironment, io: CliIO): Prom
   try {
     switch (command) {
       case "run":
-        await runCommand(rest, env, io.out);
-        return 0;
+        await runCommand(rest, env, io.out, io.signal);
+        return io.signal?.aborted ? 130 : 0;
       case "threads":
         await threadsCommand(rest, env, io.out);
         return 0;
@@ -44,6 +48,9 @@ export async function main(argv: string[], env: CliEnvironment, io: CliIO): Prom
         return 0;
       case "checkpoints":
         return await checkpointsCommand(rest, env, io.out);
+      case "migrate":
+        await migrateCommand(rest, env, io.out);
+        return 0;
       case "demo":
         await demoCommand(env, io.out);
         return 0;

@@ -1,18 +1,21 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { openCore, type Core } from "../core.js";
 import { openDatabase } from "../db/open.js";
 import { loadProject, type Project } from "../graph/project.js";
-import { Runtime } from "../runtime/runtime.js";
 import type { CliEnvironment } from "./env.js";
 
-/** Services a command's preflight decides the runtime needs. */
+/** Services a command's preflight decides the core needs. */
 export interface SessionServices {
   chatModel?: BaseChatModel;
 }
 
-/** Opens the project file, then the database, and runs `fn` with a runtime that is always closed. */
-export async function withRuntime<T>(
+/**
+ * Opens the project file, then the database (migrating everything), and
+ * runs `fn` with the core, which is always closed after.
+ */
+export async function withCore<T>(
   env: CliEnvironment,
-  fn: (runtime: Runtime) => Promise<T>,
+  fn: (core: Core) => Promise<T>,
   before?: (project: Project) => Promise<SessionServices | void>,
 ): Promise<T> {
   const project = await loadProject(env.projectFile);
@@ -22,11 +25,11 @@ export async function withRuntime<T>(
   const services = (await before?.(project)) ?? {};
   const checkpoints = env.checkpoints();
   const db = await openDatabase(env.database());
-  let runtime: Runtime | undefined;
+  let core: Core | undefined;
   try {
-    runtime = await Runtime.open({ db, project, checkpoints, ...services });
-    return await fn(runtime);
+    core = await openCore({ db, project, checkpoints, ...services });
+    return await fn(core);
   } finally {
-    await (runtime ? runtime.close() : db.close());
+    await (core ? core.close() : db.close());
   }
 }

@@ -24,42 +24,5 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/**
- * Checks a connection out of the pool with `onError` listening from the same
- * tick. `await pool.connect()` resumes a microtask later, and an error the
- * connection emits in between (a server's termination notice can arrive in
- * the same read as the connection's ready message) would find no listener
- * and crash the process.
- */
-export function checkOut(pool: pg.Pool, onError: (err: Error) => void): Promise<pg.PoolClient> {
-  return new Promise((resolve, reject) => {
-    pool.connect((err, client) => {
-      if (err || !client) return reject(err ?? new Error("the pool gave no connection"));
-      client.on("error", onError);
-      resolve(client);
-    });
-  });
-}
-
-/** Runs `fn` in a transaction on one pooled connection; rolls back on error. */
-export async function withTransaction<T>(
-  db: Pick<Database, "pool">,
-  fn: (client: pg.PoolClient) => Promise<T>,
-): Promise<T> {
-  let broken: Error | undefined;
-  const onError = (err: Error) => (broken = err);
-  const client = await checkOut(db.pool, onError);
-  try {
-    await client.query("BEGIN");
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw err;
-  } finally {
-    client.removeListener("error", onError);
-    // Released with an error, the pool closes the connection instead of reusing it.
-    client.release(broken);
-  }
-}
+// One implementation for the runtime and the checkpointer, which stands alone.
+export { checkOut, withTransaction } from "../../checkpoints/database.js";

@@ -1,77 +1,13 @@
+// The classification lives with the checkpointer, which stands alone and
+// needs it to decide what to send again.
+import { classifyFault as classify, isTransientFault } from "../../checkpoints/faults.js";
 import { ConflictError, DatabaseUnavailableError, RetryableError, ThreadlineError } from "../errors.js";
 
 /**
- * The one place that reads node-postgres and Node socket errors. Everything
- * above the database layer sees typed errors (DatabaseUnavailableError,
+ * The one place that turns node-postgres and Node socket errors into typed
+ * errors. Everything above the database layer sees typed errors (DatabaseUnavailableError,
  * ConflictError, RetryableError) and never a driver's message or SQLSTATE.
  */
-
-type FaultClass = "connection" | "timeout" | "conflict" | "retry";
-
-interface Classified {
-  kind: FaultClass;
-  /** The error (itself, or one it wraps) that showed the fault. */
-  source: unknown;
-}
-
-// Socket errors of a connection that was refused or lost.
-const CONNECTION_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "EHOSTDOWN",
-  "ENETUNREACH",
-  "ENETDOWN",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-]);
-
-// SQLSTATEs of a server that is going away or not taking connections:
-// admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections.
-const SHUTDOWN_STATES = new Set(["57P01", "57P02", "57P03", "53300"]);
-
-// node-postgres reports these without a code; its messages are stable API in practice.
-const CONNECTION_MESSAGES = [/^Connection terminated/, /is not queryable$/];
-const TIMEOUT_MESSAGES = [/^Query read timeout$/, /^Connection terminated due to connection timeout/, /^timeout exceeded when trying to connect$/];
-
-// A name not found resolves no better on a retry; a host that is only
-// momentarily unresolvable (EAI_AGAIN) might.
-const PERMANENT_CONNECTION_CODES = new Set(["ENOTFOUND"]);
-
-function classifyOne(err: unknown): FaultClass | undefined {
-  const e = err as { code?: unknown; message?: unknown } | null;
-  if (!e || typeof e !== "object") return undefined;
-  const code = typeof e.code === "string" ? e.code : "";
-  const message = typeof e.message === "string" ? e.message : "";
-  // Timeouts first: "Connection terminated due to connection timeout" is both.
-  if (code === "57014" || code === "ETIMEDOUT" || TIMEOUT_MESSAGES.some((re) => re.test(message))) return "timeout";
-  if (CONNECTION_CODES.has(code) || code.startsWith("08") || SHUTDOWN_STATES.has(code)) return "connection";
-  if (CONNECTION_MESSAGES.some((re) => re.test(message))) return "connection";
-  if (code === "23505") return "conflict";
-  if (code === "40001" || code === "40P01") return "retry";
-  return undefined;
-}
-
-/**
- * Looks at the error and at what it aggregates (a connection tried on every
- * address of a host), never at its `cause`: other clients wrap their own
- * socket errors there (an HTTP client's "fetch failed" caused by
- * ECONNREFUSED), and a model server going away is not the database going
- * away.
- */
-function classify(err: unknown): Classified | undefined {
-  const kind = classifyOne(err);
-  if (kind) return { kind, source: err };
-  if (err instanceof AggregateError) {
-    for (const inner of err.errors) {
-      const found = classify(inner);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
 
 /**
  * One line for an error from the driver or a socket: its first message
@@ -147,15 +83,16 @@ function unavailable(reason: string, timedOut: boolean, context: FaultContext, c
 export function isTransientDatabaseError(err: unknown): boolean {
   if (err instanceof RetryableError) return true;
   if (err instanceof ThreadlineError) return err instanceof DatabaseUnavailableError && !err.timedOut && isTransientDatabaseError(err.cause);
-  const found = classify(err);
-  if (!found) return false;
-  if (found.kind === "retry") return true;
-  if (found.kind !== "connection") return false;
-  return !PERMANENT_CONNECTION_CODES.has((found.source as { code?: string }).code ?? "");
+  return isTransientFault(err);
 }
 
 /** Whether the fault is a server that gave no answer in time (as opposed to one that refused or dropped the connection). */
 export function isDatabaseTimeout(err: unknown): boolean {
   if (err instanceof DatabaseUnavailableError) return err.timedOut;
   return classify(err)?.kind === "timeout";
+}
+
+/** Whether the fault is a unique violation (a row that must be one of a kind already exists). */
+export function isUniqueViolation(err: unknown): boolean {
+  return classify(err)?.kind === "conflict";
 }

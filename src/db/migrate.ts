@@ -41,14 +41,28 @@ const SQL = {
  * were applied.
  */
 export async function migrate(db: Database, sets: readonly MigrationSet[]): Promise<number> {
-  return withTransaction(db, async (client) => {
-    await client.query(SQL.lock, [`threadline.migrate.${db.schema}`]);
+  return withMigrationLock(db, async (client) => {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${assertIdentifier(db.schema, "schema name")}`);
     await client.query(SQL.createTable);
     const applied = await readApplied(client, sets.map((s) => s.component));
     let count = 0;
     for (const set of sets) count += await applySet(client, set, applied.get(set.component) ?? []);
     return count;
+  });
+}
+
+/**
+ * Runs `fn` in one transaction holding the advisory lock `migrate()` takes
+ * (keyed by the schema), so whatever `fn` does to the migration records
+ * cannot interleave with a migration in another process.
+ *
+ * @example
+ * await withMigrationLock(db, (client) => client.query("SELECT 1"));
+ */
+export async function withMigrationLock<T>(db: Database, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return withTransaction(db, async (client) => {
+    await client.query(SQL.lock, [`threadline.migrate.${db.schema}`]);
+    return fn(client);
   });
 }
 

@@ -62,7 +62,7 @@ export class DurableNodeFS extends NodeFS {
     this.fresh = !existsSync(join(this.rootDir, "PG_VERSION"));
   }
 
-  override async init(pg: PGlite, opts: Parameters<NodeFS["init"]>[1]) {
+  override async init(pg: PGlite, opts: Parameters<NodeFS["init"]>[1]): ReturnType<NodeFS["init"]> {
     // Runs before NodeFS's own preRun step mounts NODEFS, so the patched
     // operations serve every node. NODEFS belongs to this PGlite instance.
     return super.init(pg, { ...opts, preRun: [...(opts.preRun ?? []), (mod: EmscriptenModule) => this.patch(mod)] });

@@ -7,7 +7,7 @@ import type { Database } from "../db/database.js";
  * The saver's migrations run under the migration advisory lock, so processes
  * starting together do not race on CREATE TABLE. On Postgres, steps commit
  * without waiting for the disk unless `synchronousCommit` is set; call
- * `flush()` when a run ends (the Runtime does) before reporting its result.
+ * `flush()` when a run ends (run execution does) before reporting its result.
  *
  * @example
  * const checkpointer = await createCheckpointer(db);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Database } from "../db/database.js";
-import { InvalidInputError } from "../errors.js";
+import { InvalidInputError, NotFoundError } from "../errors.js";
 import { assertDate, assertScope } from "./scope.js";
 import { ARCHIVAL_SQL } from "./sql.js";
 import { anyWordQuery } from "./text-query.js";
@@ -84,6 +84,13 @@ export class ArchivalStore {
     assertScope(scope);
     const { rows } = await this.db.pool.query<{ n: number }>(ARCHIVAL_SQL.count, [scope.assistantId, scope.userId]);
     return rows[0]?.n ?? 0;
+  }
+
+  /** Deletes one of the scope's passages; NotFoundError when the scope has no passage with that id. */
+  async delete(scope: MemoryScope, passageId: string): Promise<void> {
+    assertScope(scope);
+    const { rowCount } = await this.db.pool.query(ARCHIVAL_SQL.delete, [scope.assistantId, scope.userId, passageId]);
+    if (!rowCount) throw new NotFoundError(`there is no archival passage "${passageId}"`);
   }
 
   /**

@@ -120,6 +120,20 @@ export class CoreMemory {
     return rows[0]!;
   }
 
+  /**
+   * Deletes a block (the application's call, so read-only blocks too).
+   * NotFoundError when the scope has no block with that label. A default
+   * block comes back with its default value at the scope's next compile.
+   */
+  async delete(scope: MemoryScope, label: string): Promise<void> {
+    assertScope(scope);
+    const { rowCount } = await this.db.pool.query(CORE_SQL.delete, [scope.assistantId, scope.userId, label]);
+    if (rowCount) return;
+    const labels = (await this.list(scope)).map((b) => `'${b.label}'`);
+    const known = labels.length ? `the blocks are ${labels.join(", ")}` : "there are no blocks";
+    throw new NotFoundError(`there is no core memory block '${label}' to delete; ${known}`);
+  }
+
   /** Appends `content` on a new line at the end of the block. */
   async append(scope: MemoryScope, label: string, content: string, options: BlockEditOptions = {}): Promise<CoreBlock> {
     if (content.trim() === "") throw new InvalidInputError("content is empty; pass the text to append");

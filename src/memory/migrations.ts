@@ -71,5 +71,18 @@ export const memoryMigrations: MigrationSet = {
         "CREATE INDEX memory_passages_tags_idx ON memory_passages USING gin (tags)",
       ],
     },
+    {
+      // The checkpoint the graph step that recorded a message ran from, so a
+      // step re-run on another branch can tell the rows of an abandoned
+      // attempt from those of its own or a parallel node's (see recordStep).
+      name: "recall_step_checkpoint",
+      up: "ALTER TABLE memory_messages ADD COLUMN step_checkpoint_id text",
+    },
+    {
+      // A thread's deletion or expiry removes its messages in every scope,
+      // and recordStep looks only at the rows after the newest held one.
+      name: "recall_thread_seq_index",
+      up: "CREATE INDEX memory_messages_thread_seq_idx ON memory_messages (thread_id, seq)",
+    },
   ],
 };

@@ -1,7 +1,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { Database } from "../db/database.js";
-import { InvalidInputError } from "../errors.js";
-import { toRecallRecord } from "./messages.js";
+import { InvalidInputError, NotFoundError } from "../errors.js";
+import { toRecallRecord, type RecallRecord } from "./messages.js";
 import { anyWordQuery } from "./text-query.js";
 import { assertDate, assertScope } from "./scope.js";
 import { RECALL_SQL } from "./sql.js";
@@ -20,9 +20,11 @@ export const MAX_RECALL_LIMIT = 100;
 const ROLES: ReadonlySet<MessageRole> = new Set(["user", "assistant", "tool", "system"]);
 
 /**
- * Recall memory: every message of every thread, append-only, searchable by
- * ranked full-text query, role, date range and thread. Nothing is ever
- * deleted here, so what a summary folds out of the context stays findable.
+ * Recall memory: every message of every thread, searchable by ranked
+ * full-text query, role, date range and thread. Messages are kept by id: a
+ * summary folding them out of the context leaves them here, and recording
+ * an id again replaces its text only when it changed (a re-run step's
+ * reply). Deletion is explicit: one message, a thread, or a user's erasure.
  *
  * @example
  * const recall = new RecallStore(db);
@@ -33,9 +35,11 @@ export class RecallStore implements RecallSearcher {
   constructor(private readonly db: Pick<Database, "pool">) {}
 
   /**
-   * Stores the messages of one thread in order; a message whose id is already
-   * stored for the thread is skipped, so re-appending a whole history is safe.
-   * Messages without an id get one (in place). Returns how many were new.
+   * Stores the messages of one thread in order. A message whose id is
+   * already stored for the thread keeps its place and time, and takes the new
+   * text and tool calls if they differ, so re-appending a whole history is
+   * safe. Messages without an id get one (in place). Returns how many rows
+   * were written: new ones and changed ones.
    */
   async append(
     scope: MemoryScope,
@@ -44,20 +48,76 @@ export class RecallStore implements RecallSearcher {
     options: RecallAppendOptions = {},
   ): Promise<number> {
     assertScope(scope);
-    if (typeof threadId !== "string" || threadId === "") throw new InvalidInputError("recall append needs a thread id");
+    assertThread(threadId);
     const createdAt = options.createdAt ? assertDate(options.createdAt, "createdAt").toISOString() : undefined;
-    const records = messages.flatMap((m) => {
-      const record = toRecallRecord(m);
-      return record ? [{ ...record, createdAt }] : [];
-    });
+    const records = recordsOf(messages, createdAt);
     if (records.length === 0) return 0;
-    const result = await this.db.pool.query(RECALL_SQL.insert, [
+    const { rows } = await this.db.pool.query<{ written: number }>(RECALL_SQL.insert, [
       scope.assistantId,
       scope.userId,
       threadId,
       JSON.stringify(records),
+      null,
     ]);
-    return result.rowCount ?? 0;
+    return rows[0]?.written ?? 0;
+  }
+
+  /**
+   * Records the messages one graph step adds to a thread, so that recall
+   * ends up holding what the thread holds even when the step ran before.
+   * A step re-run from the same checkpoint mints the same ids, and its
+   * messages replace the abandoned attempt's text. A step re-run from
+   * another checkpoint (the thread went on from an earlier one, e.g. after
+   * the steps in between were lost) mints new ids; the rows such lost steps
+   * recorded after the newest message in `step.held` are removed. Without
+   * `step.checkpointId` (outside a graph) this is `append`.
+   *
+   * @example
+   * await recall.recordStep(scope, threadId, [reply], { held: state.messages, checkpointId: stepCheckpointOf(config) });
+   */
+  async recordStep(
+    scope: MemoryScope,
+    threadId: string,
+    messages: readonly BaseMessage[],
+    step: RecallStepOptions,
+  ): Promise<RecallStepResult> {
+    assertScope(scope);
+    assertThread(threadId);
+    if (step.checkpointId === undefined) return { written: await this.append(scope, threadId, messages), removed: 0 };
+    const records = recordsOf(messages);
+    if (records.length === 0) return { written: 0, removed: 0 };
+    const held = step.held.flatMap((m) => (m.id ? [m.id] : []));
+    const { rows } = await this.db.pool.query<RecallStepResult>(RECALL_SQL.recordStep, [
+      scope.assistantId,
+      scope.userId,
+      threadId,
+      JSON.stringify(records),
+      step.checkpointId,
+      held,
+    ]);
+    return rows[0] ?? { written: 0, removed: 0 };
+  }
+
+  /**
+   * Deletes one message of one of the scope's threads. NotFoundError when
+   * the scope has no such message (another user's is never reached).
+   */
+  async delete(scope: MemoryScope, threadId: string, messageId: string): Promise<void> {
+    assertScope(scope);
+    assertThread(threadId);
+    const { rowCount } = await this.db.pool.query(RECALL_SQL.delete, [scope.assistantId, scope.userId, threadId, messageId]);
+    if (!rowCount) throw new NotFoundError(`there is no message "${messageId}" of thread "${threadId}" in recall memory`);
+  }
+
+  /**
+   * Deletes every message of the thread, in every scope that recorded it
+   * (for the thread's own deletion or expiry). Returns how many went; an
+   * unknown thread deletes nothing and returns 0.
+   */
+  async deleteThread(threadId: string): Promise<number> {
+    assertThread(threadId);
+    const { rowCount } = await this.db.pool.query(RECALL_SQL.deleteThread, [threadId]);
+    return rowCount ?? 0;
   }
 
   /** How many messages the scope has across all its threads. */
@@ -95,6 +155,36 @@ export class RecallStore implements RecallSearcher {
       : await this.db.pool.query<RecallRow>(RECALL_SQL.searchRecent, [...filters, ...window]);
     return { hits: rows.slice(0, limit).map(toHit), page, hasMore: rows.length > limit };
   }
+}
+
+/** What `recordStep` knows of the step beyond its messages. */
+export interface RecallStepOptions {
+  /** The messages the thread held when the step started (its state's `messages`). */
+  held: readonly BaseMessage[];
+  /** The checkpoint the step ran from (`stepCheckpointOf(config)`); undefined outside a graph. */
+  checkpointId?: string | undefined;
+}
+
+export interface RecallStepResult {
+  /** Rows written: new messages and changed ones. */
+  written: number;
+  /** Rows of abandoned attempts removed. */
+  removed: number;
+}
+
+function assertThread(threadId: string): void {
+  if (typeof threadId !== "string" || threadId === "") throw new InvalidInputError("recall memory needs a thread id");
+}
+
+// One record per id (the last wins, at the first one's place): a statement
+// may not write the same row twice.
+function recordsOf(messages: readonly BaseMessage[], createdAt?: string): (RecallRecord & { createdAt?: string })[] {
+  const byId = new Map<string, RecallRecord & { createdAt?: string }>();
+  for (const m of messages) {
+    const record = toRecallRecord(m);
+    if (record) byId.set(record.id, { ...record, ...(createdAt ? { createdAt } : {}) });
+  }
+  return [...byId.values()];
 }
 
 interface RecallRow extends Omit<RecallHit, "toolCalls" | "toolCallId"> {

@@ -1,7 +1,9 @@
 /**
  * Every statement of the memory layer; snake_case columns mapped to camelCase
  * once here. Each statement filters on ($1 assistant_id, $2 user_id) first, so
- * no query can reach another user's or assistant's memory.
+ * no query can reach another user's or assistant's memory. The exceptions are
+ * named for what they cross on purpose: a user's erasure (every assistant),
+ * a thread's deletion (every scope that recorded it) and the start-up checks.
  */
 
 const BLOCK_COLUMNS = `label, value, description, char_limit AS "limit", read_only AS "readOnly",
@@ -45,6 +47,7 @@ export const CORE_SQL = {
               SET value = $5, version = version + 1, updated_at = clock_timestamp()
             WHERE assistant_id = $1 AND user_id = $2 AND label = $3 AND version = $4 AND NOT read_only
            RETURNING ${BLOCK_COLUMNS}`,
+  delete: `DELETE FROM memory_blocks WHERE assistant_id = $1 AND user_id = $2 AND label = $3`,
 } as const;
 
 export const STATS_SQL = {
@@ -69,16 +72,54 @@ const MESSAGE_FILTERS = `assistant_id = $1 AND user_id = $2
   AND ($5::timestamptz IS NULL OR created_at >= $5)
   AND ($6::timestamptz IS NULL OR created_at <= $6)`;
 
-export const RECALL_SQL = {
-  // The batch arrives as one JSON array so its order (and so `seq`) is kept.
-  insert: `INSERT INTO memory_messages
-             (assistant_id, user_id, thread_id, message_id, role, content, tool_calls, tool_call_id, created_at)
+// The batch arrives as one JSON array ($4) so its order (and so `seq`) is
+// kept; $5 is the checkpoint the recording graph step ran from (NULL outside
+// a graph). A message id already stored for the thread is the same message
+// (as in LangGraph's own messages reducer), so its text and tool calls are
+// replaced when they differ: a re-run step's reply supersedes the abandoned
+// attempt's. Its time and position stay those of the first record.
+const UPSERT_MESSAGES = `INSERT INTO memory_messages
+             (assistant_id, user_id, thread_id, message_id, role, content, tool_calls, tool_call_id, created_at, step_checkpoint_id)
            SELECT $1, $2, $3, m.doc->>'id', m.doc->>'role', m.doc->>'content',
                   NULLIF(m.doc->'toolCalls', 'null'::jsonb), m.doc->>'toolCallId',
-                  COALESCE((m.doc->>'createdAt')::timestamptz, clock_timestamp())
+                  COALESCE((m.doc->>'createdAt')::timestamptz, clock_timestamp()), $5::text
              FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(doc, ord)
             ORDER BY m.ord
-           ON CONFLICT (assistant_id, user_id, thread_id, message_id) DO NOTHING`,
+           ON CONFLICT (assistant_id, user_id, thread_id, message_id) DO UPDATE
+              SET role = EXCLUDED.role, content = EXCLUDED.content, tool_calls = EXCLUDED.tool_calls,
+                  tool_call_id = EXCLUDED.tool_call_id, step_checkpoint_id = EXCLUDED.step_checkpoint_id
+            WHERE (memory_messages.role, memory_messages.content, memory_messages.tool_calls, memory_messages.tool_call_id)
+                  IS DISTINCT FROM (EXCLUDED.role, EXCLUDED.content, EXCLUDED.tool_calls, EXCLUDED.tool_call_id)
+           RETURNING 1`;
+
+export const RECALL_SQL = {
+  // Returns the rows written (new or changed).
+  insert: `WITH written AS (${UPSERT_MESSAGES}) SELECT count(*)::int AS written FROM written`,
+  // One graph step's messages, in one statement. $6 are the ids the thread
+  // held when the step started. A row of this thread newer than the newest of
+  // those, recorded by a step that ran from another checkpoint ($5), and
+  // neither held nor being written now, was left by an attempt whose steps
+  // the thread lost (it went on from an earlier checkpoint): it goes. Rows of
+  // a parallel node of the same step share $5 and stay; rows recorded outside
+  // a graph (NULL checkpoint) are never touched; rows folded into a summary
+  // are older than every held message. The newest held row is a scalar
+  // subquery so it runs once, and the (thread_id, seq) index bounds the scan
+  // to the rows after it, usually none.
+  recordStep: `WITH abandoned AS (
+                 DELETE FROM memory_messages m
+                  WHERE m.thread_id = $3 AND m.assistant_id = $1 AND m.user_id = $2
+                    AND m.seq > (SELECT max(h.seq) FROM memory_messages h
+                                  WHERE h.assistant_id = $1 AND h.user_id = $2 AND h.thread_id = $3
+                                    AND h.message_id = ANY($6::text[]))
+                    AND m.step_checkpoint_id <> $5::text
+                    AND m.message_id <> ALL($6::text[])
+                    AND m.message_id NOT IN (SELECT d->>'id' FROM jsonb_array_elements($4::jsonb) AS d)
+                 RETURNING 1
+               ), written AS (${UPSERT_MESSAGES})
+               SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM abandoned)::int AS removed`,
+  delete: `DELETE FROM memory_messages WHERE assistant_id = $1 AND user_id = $2 AND thread_id = $3 AND message_id = $4`,
+  // Every scope's rows of the thread: a deleted or expired thread leaves nothing.
+  deleteThread: `DELETE FROM memory_messages WHERE thread_id = $1`,
   count: `SELECT count(*)::int AS n FROM memory_messages WHERE assistant_id = $1 AND user_id = $2`,
   // $7 query, $8 limit (+1 to learn whether a next page exists), $9 offset,
   // $10 its any-word form.
@@ -122,6 +163,7 @@ export const ARCHIVAL_SQL = {
            VALUES ($3, $1, $2, $4, $5, $6, COALESCE($7::timestamptz, clock_timestamp()))
            RETURNING ${PASSAGE_COLUMNS}`,
   count: `SELECT count(*)::int AS n FROM memory_passages WHERE assistant_id = $1 AND user_id = $2`,
+  delete: `DELETE FROM memory_passages WHERE assistant_id = $1 AND user_id = $2 AND id = $3`,
   // $3 query text, $8 limit, $9 its any-word form.
   searchText: `SELECT ${PASSAGE_COLUMNS}, ${TEXT_RANK} AS score
                  FROM memory_passages, websearch_to_tsquery('english', $3) AS q,
@@ -132,6 +174,43 @@ export const ARCHIVAL_SQL = {
   // $3 unit-length query embedding, $8 limit.
   searchPgvector: vectorSearch(PGVECTOR_SIMILARITY),
   searchExact: vectorSearch(EXACT_SIMILARITY),
+} as const;
+
+// A user's erasure reaches every assistant, so it filters on user_id alone;
+// one statement, so it is all or nothing.
+export const ERASURE_SQL = {
+  user: `WITH blocks AS (DELETE FROM memory_blocks WHERE user_id = $1 RETURNING 1),
+              messages AS (DELETE FROM memory_messages WHERE user_id = $1 RETURNING 1),
+              passages AS (DELETE FROM memory_passages WHERE user_id = $1 RETURNING 1)
+         SELECT (SELECT count(*) FROM blocks)::int AS "blocks",
+                (SELECT count(*) FROM messages)::int AS "messages",
+                (SELECT count(*) FROM passages)::int AS "passages"`,
+} as const;
+
+// Read-only checks of a node's path: nothing here creates or alters anything.
+// The migrations table is looked up in the database's own schema ($1), since
+// search_path would fall through to public's when the schema lacks it.
+/**
+ * Moves an assistant's memory to a new assistant id ($1 old, $2 new) in one
+ * statement, leaving rows whose key the new id already holds.
+ */
+export const RESCOPE_SQL = `WITH blocks AS (
+    UPDATE memory_blocks b SET assistant_id = $2 WHERE b.assistant_id = $1
+       AND NOT EXISTS (SELECT 1 FROM memory_blocks o WHERE o.assistant_id = $2 AND o.user_id = b.user_id AND o.label = b.label)
+    RETURNING 1),
+  messages AS (
+    UPDATE memory_messages m SET assistant_id = $2 WHERE m.assistant_id = $1
+       AND NOT EXISTS (SELECT 1 FROM memory_messages o WHERE o.assistant_id = $2 AND o.user_id = m.user_id
+                                                          AND o.thread_id = m.thread_id AND o.message_id = m.message_id)
+    RETURNING 1),
+  passages AS (UPDATE memory_passages SET assistant_id = $2 WHERE assistant_id = $1 RETURNING 1)
+  SELECT (SELECT count(*) FROM blocks)::int + (SELECT count(*) FROM messages)::int + (SELECT count(*) FROM passages)::int AS moved`;
+
+export const READY_SQL = {
+  inspect: `SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'threadline_migrations') AS "tracked",
+                   to_regtype('vector') IS NOT NULL AS "pgvector"`,
+  // Only run once "tracked" is true, so the table resolves in the schema.
+  applied: `SELECT count(*)::int AS n FROM threadline_migrations WHERE component = $1`,
 } as const;
 
 export const VECTOR_SQL = {

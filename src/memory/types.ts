@@ -34,9 +34,9 @@ export interface ToolCallRecord {
   args: Record<string, unknown>;
 }
 
-/** One message of one thread, kept forever (append-only) in recall memory. */
+/** One message of one thread, kept in recall memory until it is deleted. */
 export interface RecallMessage {
-  /** The LangChain message id; appending the same id twice is a no-op. */
+  /** The LangChain message id; recording it again replaces the text only if it changed. */
   id: string;
   threadId: string;
   role: MessageRole;
@@ -138,4 +138,11 @@ export interface BlockEditOptions {
 export interface RecallAppendOptions {
   /** Time to record for the messages (default: the database clock, increasing per message). */
   createdAt?: Date;
+}
+
+/** What a user's erasure removed, across every assistant. */
+export interface MemoryErasure {
+  blocks: number;
+  messages: number;
+  passages: number;
 }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { cliSandbox, type CliSandbox } from "../helpers/cli.js";
+import { cliSandbox, runMain, type CliSandbox } from "../helpers/cli.js";
 import { startOpenAIServer, type OpenAIServer } from "../helpers/openai-server.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -16,7 +16,7 @@ interface Chat {
  * Runs `threadline chat` as a separate process, writing `lines` to its stdin
  * (a pipe) and then closing it; `onStdout` sees the output as it arrives.
  */
-function chat(args: string[], env: NodeJS.ProcessEnv, lines: string[], onStdout?: (soFar: string) => void): Promise<Chat> {
+function chatProcess(args: string[], env: NodeJS.ProcessEnv, lines: string[], onStdout?: (soFar: string) => void): Promise<Chat> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "chat", ...args], {
     cwd: ROOT,
     env,
@@ -34,6 +34,12 @@ function chat(args: string[], env: NodeJS.ProcessEnv, lines: string[], onStdout?
     child.on("error", reject);
     child.on("close", (code) => resolvePromise({ stdout, stderr, code }));
   });
+}
+
+/** Runs `threadline chat` in this process, reading `lines` as from a pipe that closes after them. */
+async function chat(args: string[], env: NodeJS.ProcessEnv, lines: string[], onStdout?: (soFar: string) => void): Promise<Chat> {
+  const { code, stdout, stderr } = await runMain(["chat", ...args], env, { input: lines, ...(onStdout ? { onStdout } : {}) });
+  return { code, stdout, stderr };
 }
 
 describe("threadline chat", () => {
@@ -87,7 +93,8 @@ describe("threadline chat", () => {
     ]);
     expect(server.requests[2]!.messages[0]!.content).toContain("Name: Ada");
 
-    const second = await chat(["agent", "--thread", "c1", "--user", "ada"], sandbox.env, ["I am back.", "/exit", "never sent"]);
+    // A process of its own: the thread is resumed from what the database holds, nothing of this process.
+    const second = await chatProcess(["agent", "--thread", "c1", "--user", "ada"], sandbox.env, ["I am back.", "/exit", "never sent"]);
     expect(second.code).toBe(0);
     expect(second.stdout.split("\n")).toEqual(["resumed thread c1 (6 messages)", "assistant: Welcome back, Ada.", ""]);
     expect(server.requests).toHaveLength(4);

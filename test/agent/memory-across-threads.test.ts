@@ -1,8 +1,10 @@
+import { systemAssistantId } from "../../src/assistants/index.js";
 import { expect, it } from "vitest";
 import { createMemory } from "../../src/memory/index.js";
+import { ANONYMOUS_OWNER } from "../../src/owners.js";
 import { describeBackends } from "../helpers/db.js";
 import { ScriptedChatModel } from "../helpers/scripted-model.js";
-import { messagesOf, openRuntime, say, transcript } from "./setup.js";
+import { messagesOf, openTestCore, sayRun, transcript } from "./setup.js";
 
 describeBackends("agent graph: core memory across threads", (db) => {
   it("puts a fact saved with core_memory_append in thread 1 into the system prompt of thread 2, for that user only", async () => {
@@ -12,10 +14,10 @@ describeBackends("agent graph: core memory across threads", (db) => {
       "You are Ada Lovelace.",
       "I do not know your name yet.",
     ]);
-    const runtime = await openRuntime(db(), model);
+    const core = await openTestCore(db(), model);
 
-    const first = await runtime.run("agent", "t1", say("Hi, I am Ada Lovelace and I drink Earl Grey."), { userId: "ada" });
-    expect(transcript(messagesOf(first.values))).toEqual([
+    const first = await sayRun(core, "t1", "ada", "Hi, I am Ada Lovelace and I drink Earl Grey.");
+    expect(transcript(messagesOf(first.state.values))).toEqual([
       "user: Hi, I am Ada Lovelace and I drink Earl Grey.",
       "assistant: ",
       expect.stringMatching(/^tool: Appended to block 'human'/),
@@ -27,17 +29,17 @@ describeBackends("agent graph: core memory across threads", (db) => {
     // The edit is in view at the very next model call of the same turn.
     expect(model.calls[1]!.system).toContain("Name: Ada Lovelace; drinks Earl Grey");
 
-    await runtime.run("agent", "t2", say("What is my name?"), { userId: "ada" });
+    await sayRun(core, "t2", "ada", "What is my name?");
     expect(model.calls[2]!.system).toContain("Name: Ada Lovelace; drinks Earl Grey");
     expect(model.calls[2]!.messages.map((m) => m.text).slice(1)).toEqual(["What is my name?"]);
 
-    await runtime.run("agent", "t3", say("What is my name?"), { userId: "bob" });
+    await sayRun(core, "t3", "bob", "What is my name?");
     expect(model.calls[3]!.system).not.toContain("Ada");
     expect(model.calls[3]!.system).toContain("<human");
 
     const memory = await createMemory(db());
-    expect((await memory.core.get({ assistantId: "agent", userId: "ada" }, "human"))!.value).toBe("Name: Ada Lovelace; drinks Earl Grey");
-    expect((await memory.core.get({ assistantId: "agent", userId: "bob" }, "human"))!.value).toBe("");
+    expect((await memory.core.get({ assistantId: systemAssistantId("agent"), userId: "ada" }, "human"))!.value).toBe("Name: Ada Lovelace; drinks Earl Grey");
+    expect((await memory.core.get({ assistantId: systemAssistantId("agent"), userId: "bob" }, "human"))!.value).toBe("");
   });
 
   it("records every message of the thread in recall memory once, under the ids the thread holds", async () => {
@@ -45,9 +47,9 @@ describeBackends("agent graph: core memory across threads", (db) => {
       { toolCalls: [{ name: "conversation_search", args: { query: "tea" } }] },
       "Found nothing yet.",
     ]);
-    const runtime = await openRuntime(db(), model);
-    const out = await runtime.run("agent", "r1", say("Do you remember my tea?"), { userId: "ada" });
-    const ids = messagesOf(out.values).map((m) => m.id);
+    const core = await openTestCore(db(), model);
+    const out = await sayRun(core, "r1", "ada", "Do you remember my tea?");
+    const ids = messagesOf(out.state.values).map((m) => m.id);
     const { rows } = await db().pool.query<{ message_id: string; role: string }>(
       "SELECT message_id, role FROM memory_messages WHERE thread_id = 'r1' ORDER BY seq",
     );
@@ -57,19 +59,21 @@ describeBackends("agent graph: core memory across threads", (db) => {
 
   it("refuses a thread to another user as unknown, and runs without a user fail clearly", async () => {
     const model = new ScriptedChatModel(() => "ok");
-    const runtime = await openRuntime(db(), model);
-    await runtime.run("agent", "mine", say("hello"), { userId: "ada" });
-    await expect(runtime.run("agent", "mine", say("hello"), { userId: "bob" })).rejects.toThrow(/unknown thread "mine"/);
-    await expect(runtime.show("mine", { userId: "bob" })).rejects.toThrow(/unknown thread/);
-    expect((await runtime.threads.get("mine"))!.userId).toBe("ada");
-    await expect(runtime.run("agent", "nouser", say("hello"))).rejects.toThrow(/invalid run config for graph "agent": user_id: required/);
-    expect(await runtime.threads.get("nouser")).toBeUndefined();
+    const core = await openTestCore(db(), model);
+    await sayRun(core, "mine", "ada", "hello");
+    await expect(sayRun(core, "mine", "bob", "hello")).rejects.toThrow(/unknown thread "mine"/);
+    await expect(core.threads.get("mine", "bob")).rejects.toThrow(/unknown thread/);
+    expect((await core.threads.get("mine", "ada")).owner).toBe("ada");
+    await expect(sayRun(core, "nouser", undefined, "hello")).rejects.toThrow(/invalid run config for graph "agent": user_id: required/);
+    expect(await core.threads.find("nouser", ANONYMOUS_OWNER)).toBeUndefined();
 
-    // A thread registered without a user is adopted by the first user, then kept.
-    await runtime.threads.claim("open", "agent");
-    await runtime.threads.claim("open", "agent", {}, "ada");
-    await expect(runtime.threads.claim("open", "agent", {}, "bob")).rejects.toThrow(/unknown thread "open"/);
-    expect((await runtime.threads.get("open"))!.userId).toBe("ada");
-    expect((await runtime.threads.list({ userId: "ada" })).map((t) => t.threadId).sort()).toEqual(["mine", "open"]);
+    // A thread created without a user belongs to the anonymous owner: no user can see or take it.
+    await core.threads.create({ threadId: "open" }, ANONYMOUS_OWNER);
+    await expect(sayRun(core, "open", "ada", "hello")).rejects.toThrow(/unknown thread "open"/);
+    expect(await core.threads.find("open", "ada")).toBeUndefined();
+    expect((await core.threads.get("open", ANONYMOUS_OWNER)).owner).toBe(ANONYMOUS_OWNER);
+    const mine = [];
+    for await (const t of core.threads.list({ owner: "ada" })) mine.push(t.threadId);
+    expect(mine.sort()).toEqual(["mine"]);
   });
 });

@@ -1,12 +1,13 @@
+import { systemAssistantId } from "../../src/assistants/index.js";
 import { afterEach, describe, expect, it } from "vitest";
-import { AIMessageChunk, type BaseMessage } from "@langchain/core/messages";
 import { ChatOpenAI } from "@langchain/openai";
+import { driveRun } from "../../src/cli/drive.js";
 import { createMemory } from "../../src/memory/index.js";
 import { createChatModel, readModelEnvironment } from "../../src/models/openai.js";
 import { ConfigurationError } from "../../src/errors.js";
 import { describeBackends } from "../helpers/db.js";
 import { startOpenAIServer, type OpenAIServer } from "../helpers/openai-server.js";
-import { messagesOf, openRuntime, say, transcript } from "./setup.js";
+import { messagesOf, openTestCore, sayRun, textOf, transcript, type PlainMessage } from "./setup.js";
 
 let server: OpenAIServer | undefined;
 afterEach(async () => {
@@ -21,12 +22,14 @@ describeBackends("agent graph with ChatOpenAI over HTTP", (db) => {
       "Porto is lovely; I will remember it.",
     ]);
     const model = createChatModel({ baseURL: server.url, apiKey: "test-key", model: "gpt-4o-mini" });
-    const runtime = await openRuntime(db(), model);
+    const core = await openTestCore(db(), model);
     const tokens: { node: string; text: string }[] = [];
-    const out = await runtime.run("agent", "h1", say("I live in Porto."), {
-      userId: "ada",
-      onToken: (message: BaseMessage, node) => {
-        if (AIMessageChunk.isInstance(message) && message.text) tokens.push({ node, text: message.text });
+    const { state: out } = await sayRun(core, "h1", "ada", "I live in Porto.", {
+      streamModes: ["values", "messages"],
+      onEvent: (event) => {
+        if (event.event !== "messages") return;
+        const [message, meta] = event.data as [PlainMessage, { langgraph_node?: string }];
+        if (message.type === "AIMessageChunk" && textOf(message)) tokens.push({ node: meta?.langgraph_node ?? "", text: textOf(message) });
       },
     });
 
@@ -63,7 +66,7 @@ describeBackends("agent graph with ChatOpenAI over HTTP", (db) => {
     expect(second!.messages[0]!.content).toContain("Lives in Porto");
 
     const memory = await createMemory(db());
-    expect((await memory.core.get({ assistantId: "agent", userId: "ada" }, "human"))!.value).toBe("Lives in Porto");
+    expect((await memory.core.get({ assistantId: systemAssistantId("agent"), userId: "ada" }, "human"))!.value).toBe("Lives in Porto");
     expect(out.values.usage).toMatchObject({ calls: 2, totalInput: expect.any(Number) });
     expect((out.values.usage as { totalInput: number }).totalInput).toBeGreaterThan(0);
   });
@@ -74,8 +77,8 @@ describeBackends("agent graph with ChatOpenAI over HTTP", (db) => {
       "Saved.",
     ]);
     const model = new ChatOpenAI({ model: "gpt-4o-mini", apiKey: "k", streaming: false, configuration: { baseURL: server.url } });
-    const runtime = await openRuntime(db(), model);
-    const out = await runtime.run("agent", "n1", say("Remember that my cat is called Miso."), { userId: "ada" });
+    const core = await openTestCore(db(), model);
+    const { state: out } = await sayRun(core, "n1", "ada", "Remember that my cat is called Miso.");
     expect(server.requests.map((r) => r.stream)).toEqual([false, false]);
     expect(transcript(messagesOf(out.values)).slice(2)).toEqual([expect.stringMatching(/^tool: Stored passage/), "assistant: Saved."]);
     const { rows } = await db().pool.query("SELECT content FROM memory_passages WHERE user_id = 'ada'");
@@ -85,14 +88,14 @@ describeBackends("agent graph with ChatOpenAI over HTTP", (db) => {
   it("fails the run with the provider's error message and leaves the thread able to continue", async () => {
     server = await startOpenAIServer([{ status: 400, error: "model 'nope' not found" }, "Back again."]);
     const model = createChatModel({ baseURL: server.url, model: "nope" });
-    const runtime = await openRuntime(db(), model);
-    await expect(runtime.run("agent", "e1", say("hello"), { userId: "ada" })).rejects.toThrow(/model 'nope' not found/);
+    const core = await openTestCore(db(), model);
+    await expect(sayRun(core, "e1", "ada", "hello")).rejects.toThrow(/model 'nope' not found/);
     // The input is checkpointed, the failed step is not: nothing half-written.
-    const state = await runtime.state("agent", "e1");
+    const state = await core.threads.state("e1", "ada");
     expect(transcript(messagesOf(state.values))).toEqual(["user: hello"]);
     expect(state.next).toEqual(["agent"]);
-    const resumed = await runtime.run("agent", "e1", { kind: "continue" }, { userId: "ada" });
-    expect(transcript(messagesOf(resumed.values))).toEqual(["user: hello", "assistant: Back again."]);
+    const resumed = await driveRun(core, { graphId: "agent", threadId: "e1", owner: "ada", action: { kind: "continue" }, streamModes: ["values"] });
+    expect(transcript(messagesOf(resumed.state.values))).toEqual(["user: hello", "assistant: Back again."]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cliSandbox, jsonOf, runCli, type CliSandbox } from "../helpers/cli.js";
+import { cliSandbox, jsonOf, runMain, type CliSandbox } from "../helpers/cli.js";
 import { startOpenAIServer, type OpenAIServer } from "../helpers/openai-server.js";
 
 describe("threadline run agent", () => {
@@ -19,18 +19,18 @@ describe("threadline run agent", () => {
 
   it("refuses a run without a user before writing anything", async () => {
     const env = await open(["unused"]);
-    const result = await runCli(["run", "agent", "--thread", "a1", "--input", "hello"], env);
+    const result = await runMain(["run", "agent", "--thread", "a1", "--input", "hello"], env);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
       'threadline: invalid run config for graph "agent": user_id: required: the user the run acts for (--user in the CLI)',
     );
     expect(server!.requests).toEqual([]);
-    expect(jsonOf<unknown[]>(await runCli(["threads", "list", "--json"], env))).toEqual([]);
+    expect(jsonOf<unknown[]>(await runMain(["threads", "list", "--json"], env))).toEqual([]);
   });
 
   it("refuses a run without model settings, naming the variables", async () => {
     const env = await open(["unused"]);
-    const result = await runCli(["run", "agent", "--thread", "a1", "--user", "ada", "--input", "hello"], {
+    const result = await runMain(["run", "agent", "--thread", "a1", "--user", "ada", "--input", "hello"], {
       ...env,
       OPENAI_BASE_URL: "",
     });
@@ -41,16 +41,16 @@ describe("threadline run agent", () => {
 
   it("runs a turn for a user, and the thread is theirs alone", async () => {
     const env = await open(["Hello Ada!"]);
-    const out = jsonOf(await runCli(["run", "agent", "--thread", "a1", "--user", "ada", "--input", "Hi, I am Ada", "--json"], env));
+    const out = jsonOf(await runMain(["run", "agent", "--thread", "a1", "--user", "ada", "--input", "Hi, I am Ada", "--json"], env));
     expect(out.status).toBe("complete");
     const messages = out.values.messages as { content: string }[];
     expect(messages.map((m) => m.content)).toEqual(["Hi, I am Ada", "Hello Ada!"]);
     expect(server!.requests[0]!.messages[0]!.role).toBe("system");
 
-    const mine = jsonOf<any[]>(await runCli(["threads", "list", "--user", "ada", "--json"], env));
-    expect(mine.map((t) => [t.threadId, t.userId])).toEqual([["a1", "ada"]]);
-    expect(jsonOf<any[]>(await runCli(["threads", "list", "--user", "bob", "--json"], env))).toEqual([]);
-    const other = await runCli(["threads", "show", "a1", "--user", "bob"], env);
+    const mine = jsonOf<any[]>(await runMain(["threads", "list", "--user", "ada", "--json"], env));
+    expect(mine.map((t) => [t.threadId, t.owner])).toEqual([["a1", "ada"]]);
+    expect(jsonOf<any[]>(await runMain(["threads", "list", "--user", "bob", "--json"], env))).toEqual([]);
+    const other = await runMain(["threads", "show", "a1", "--user", "bob"], env);
     expect(other.stderr.trim()).toBe('threadline: unknown thread "a1"');
   });
 });

@@ -1,7 +1,7 @@
 import { AIMessage } from "@langchain/core/messages";
 import { expect, it } from "vitest";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
-import { ConflictError, InvalidInputError, NotFoundError } from "../../src/errors.js";
+import { CheckpointConflictError, CheckpointInputError, CheckpointNotFoundError } from "../../checkpoints/index.js";
 import { describeBackends } from "../helpers/db.js";
 import { buildGraph, count, freshSaver, rowsOf, runTo } from "./helpers.js";
 
@@ -39,8 +39,8 @@ describeBackends("checkpoint lifecycle", (db) => {
     await runTo(saver, "t1-copy", 10);
     expect(await messagesOf("t1-copy")).toHaveLength(10);
     expect(await messagesOf("t1")).toHaveLength(8);
-    await expect(saver.copyThread("t1", "t1-copy")).rejects.toBeInstanceOf(ConflictError);
-    await expect(saver.copyThread("missing", "t9")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(saver.copyThread("t1", "t1-copy")).rejects.toBeInstanceOf(CheckpointConflictError);
+    await expect(saver.copyThread("missing", "t9")).rejects.toBeInstanceOf(CheckpointNotFoundError);
   });
 
   it("prune keeps the newest checkpoints, rewriting the oldest kept one whole", async () => {
@@ -63,7 +63,7 @@ describeBackends("checkpoint lifecycle", (db) => {
     // The thread goes on from the pruned state.
     await runTo(saver, "t1", 12);
     expect(await messagesOf("t1")).toHaveLength(12);
-    await expect(saver.prune("t1", { keepLatest: 0 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(saver.prune("t1", { keepLatest: 0 })).rejects.toBeInstanceOf(CheckpointInputError);
   });
 
   it("a process that cached a thread reads it right after another process pruned it", async () => {

@@ -3,7 +3,7 @@ import pg from "pg";
 import { describe, expect, it, vi } from "vitest";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
 import { WriteBatcher } from "../../checkpoints/batch.js";
-import { isTransientDatabaseError } from "../../src/db/errors.js";
+import { isTransientFault } from "../../checkpoints/faults.js";
 import { openDatabase } from "../../src/db/open.js";
 import { TEST_DATABASE_URL, uniqueSchema } from "../helpers/db.js";
 import { buildGraph, inputFor } from "./helpers.js";
@@ -22,7 +22,7 @@ function batcher(failures: (() => Error)[], attempts = 3) {
     commit: "off",
     defaultTtl: undefined,
     maxInFlight: 1,
-    retry: { attempts, delayMs: 1, isTransient: isTransientDatabaseError },
+    retry: { attempts, delayMs: 1, isTransient: isTransientFault },
   });
   const put = () =>
     b.put({ threadId: "t", checkpointNs: "", checkpointId: "c1", parentId: null, runId: null, needsParent: false, source: { encode: () => ({ flags: 1, body: Buffer.from("x") }) } });
@@ -49,7 +49,7 @@ describe("a step's write after a transient fault", () => {
       if (calls === 1) await new Promise((resolve) => setTimeout(resolve, 20));
       throw reset();
     };
-    const b = new WriteBatcher(run, { commit: "off", defaultTtl: undefined, maxInFlight: 1, retry: { attempts: 2, delayMs: 1, isTransient: isTransientDatabaseError } });
+    const b = new WriteBatcher(run, { commit: "off", defaultTtl: undefined, maxInFlight: 1, retry: { attempts: 2, delayMs: 1, isTransient: isTransientFault } });
     const job = (id: string) => ({ threadId: "t", checkpointNs: "", checkpointId: id, parentId: null, runId: null, needsParent: false, source: { encode: () => ({ flags: 1, body: Buffer.from(id) }) } });
     // The first goes alone; the two that arrive meanwhile share the next statement.
     const first = b.put(job("c1"));

@@ -4,8 +4,7 @@ import { END, MessagesAnnotation, START, StateGraph } from "@langchain/langgraph
 import { BODY_DICTIONARY } from "../../checkpoints/compress.js";
 import { JsonPlusSerializer, emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
 import { describe, expect, it } from "vitest";
-import { ThreadlineSaver } from "../../checkpoints/index.js";
-import { InvalidInputError } from "../../src/errors.js";
+import { CheckpointInputError, ThreadlineSaver } from "../../checkpoints/index.js";
 import { ThreadlineSerializer } from "../../checkpoints/serde.js";
 import { describeBackends } from "../helpers/db.js";
 import { buildGraph, countStatements, freshSaver, rowsOf, runTo } from "./helpers.js";
@@ -153,7 +152,7 @@ describeBackends("ThreadlineSaver", (db) => {
     const saver = await ThreadlineSaver.create(db());
     const cp = { ...emptyCheckpoint(), id: uuid6(-1) };
     const writes = saver.putWrites({ configurable: { thread_id: "t1" } }, [["n", 1]], "task");
-    await expect(writes).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(writes).rejects.toBeInstanceOf(CheckpointInputError);
     await expect(saver.putWrites({ configurable: { checkpoint_id: cp.id } }, [["n", 1]], "task")).rejects.toThrow(/thread_id/);
     await expect(saver.put({ configurable: {} }, cp, meta(0), {})).rejects.toThrow(/thread_id/);
   });

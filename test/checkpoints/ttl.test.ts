@@ -1,7 +1,7 @@
 import { emptyCheckpoint, uuid6 } from "@langchain/langgraph-checkpoint";
 import { expect, it } from "vitest";
 import { ThreadlineSaver } from "../../checkpoints/index.js";
-import { InvalidInputError } from "../../src/errors.js";
+import { CheckpointInputError } from "../../checkpoints/index.js";
 import { describeBackends } from "../helpers/db.js";
 import { count } from "./helpers.js";
 
@@ -72,7 +72,7 @@ describeBackends("checkpoint TTL", (db) => {
 
   it("rejects invalid policies", async () => {
     const saver = await ThreadlineSaver.create(db());
-    await expect(saver.setThreadTtl("t1", { ttlMs: 0, policy: "fixed" })).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(saver.setThreadTtl("t1", { ttlMs: 10, policy: "never" as "fixed" })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(saver.setThreadTtl("t1", { ttlMs: 0, policy: "fixed" })).rejects.toBeInstanceOf(CheckpointInputError);
+    await expect(saver.setThreadTtl("t1", { ttlMs: 10, policy: "never" as "fixed" })).rejects.toBeInstanceOf(CheckpointInputError);
   });
 });

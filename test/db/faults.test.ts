@@ -7,9 +7,12 @@ import { readEnvironment } from "../../src/cli/env.js";
 import { chatFault, rethrowRunFault } from "../../src/cli/faults.js";
 import { main } from "../../src/cli/main.js";
 import { ConflictError, DatabaseUnavailableError, InvalidInputError, RetryableError } from "../../src/errors.js";
+import { driveRun } from "../../src/cli/drive.js";
+import { openCore, type Core } from "../../src/core.js";
 import { createCheckpointer } from "../../src/graph/checkpointer.js";
 import { loadProject } from "../../src/graph/project.js";
-import { Runtime } from "../../src/runtime/runtime.js";
+import { ANONYMOUS_OWNER } from "../../src/owners.js";
+import type { ThreadStateView } from "../../src/threads/state.js";
 import { executions, stepNames } from "../fixtures/fault-steps.js";
 import { postgresBinaries, startThrowawayPostgres, type ThrowawayPostgres } from "../helpers/throwaway-postgres.js";
 
@@ -124,34 +127,47 @@ describe("the CLI's way on after a database fault", () => {
       location: "h:5432/db",
       threadId: "t1",
     });
-  const fakeRuntime = (thread: unknown, state?: Partial<{ checkpointId: string; next: string[]; interrupts: unknown[] }>) =>
+  // A core whose thread registry answers with `thread` and, for its state, a
+  // checkpoint (when given), the nodes next and the pending interrupts.
+  const fakeCore = (thread: unknown, state: { checkpointId?: string; next?: string[]; interrupts?: { value: unknown }[] } = {}) =>
     ({
-      threads: { get: async () => thread },
-      state: async () => ({ values: {}, next: [], interrupts: [], ...state }),
-    }) as unknown as Runtime;
-  const hint = async (runtime: Runtime, err = fault()) => {
-    const thrown = await rethrowRunFault(err, runtime, target).catch((e: unknown) => e);
+      threads: {
+        find: async () => thread,
+        state: async (): Promise<ThreadStateView> => ({
+          values: {},
+          next: state.next ?? [],
+          tasks: [],
+          checkpoint: state.checkpointId ? { threadId: "t1", checkpointNs: "", checkpointId: state.checkpointId } : null,
+          parentCheckpoint: null,
+          metadata: {},
+          createdAt: null,
+          interrupts: state.interrupts?.length ? { task: state.interrupts } : {},
+        }),
+      },
+    }) as unknown as Core;
+  const hint = async (core: Core, err = fault()) => {
+    const thrown = await rethrowRunFault(err, core, target).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(DatabaseUnavailableError);
     return (thrown as Error).message;
   };
   const prefix = "the database at h:5432/db became unavailable during the run on thread t1 (Connection terminated unexpectedly); ";
 
   it("reads where the thread stands when the database answers", async () => {
-    const unreachable = { threads: { get: () => Promise.reject(new Error("Connection terminated unexpectedly")) } } as unknown as Runtime;
+    const unreachable = { threads: { find: () => Promise.reject(new Error("Connection terminated unexpectedly")) } } as unknown as Core;
     expect(await hint(unreachable)).toBe(`${prefix}once it is back, continue with: threadline run g --thread t1 --user ada`);
-    expect(await hint(fakeRuntime({}, { checkpointId: "c", next: ["step3"] }))).toBe(`${prefix}continue with: threadline run g --thread t1 --user ada`);
-    expect(await hint(fakeRuntime({}, { checkpointId: "c", next: ["ask"], interrupts: [{ value: 1 }] }))).toBe(
+    expect(await hint(fakeCore({}, { checkpointId: "c", next: ["step3"] }))).toBe(`${prefix}continue with: threadline run g --thread t1 --user ada`);
+    expect(await hint(fakeCore({}, { checkpointId: "c", next: ["ask"], interrupts: [{ value: 1 }] }))).toBe(
       `${prefix}the thread waits for input: answer it with: threadline run g --thread t1 --user ada --resume <value>`,
     );
-    expect(await hint(fakeRuntime(undefined))).toBe(`${prefix}nothing of the run was saved: run the same command again`);
-    expect(await hint(fakeRuntime({}, {}))).toBe(`${prefix}nothing of the run was saved: run the same command again`);
-    expect(await hint(fakeRuntime({}, { checkpointId: "c" }))).toMatch(
+    expect(await hint(fakeCore(undefined))).toBe(`${prefix}nothing of the run was saved: run the same command again`);
+    expect(await hint(fakeCore({}, {}))).toBe(`${prefix}nothing of the run was saved: run the same command again`);
+    expect(await hint(fakeCore({}, { checkpointId: "c" }))).toMatch(
       /nothing is left to run on the thread; if its state \(threadline threads show t1 --user ada\) does not hold this run's input, run the same command again$/,
     );
   });
 
   it("does not wait for a server that stopped answering, and passes other errors through", async () => {
-    const never = { threads: { get: () => new Promise(() => undefined) } } as unknown as Runtime;
+    const never = { threads: { find: () => new Promise(() => undefined) } } as unknown as Core;
     expect(await hint(never, fault(true) as DatabaseUnavailableError)).toMatch(
       /stopped answering during the run on thread t1 \(Query read timeout\); once it is back, continue with: threadline run g --thread t1 --user ada$/,
     );
@@ -322,8 +338,8 @@ describe.skipIf(!binaries)("a private Postgres server going away", () => {
       await server.start();
       const shown = await cli(["threads", "show", threadId, "--json"], env);
       expect(shown.err).toEqual([]);
-      const after = JSON.parse(shown.out.at(-1)!);
-      expect({ checkpointId: after.checkpointId, values: after.values, next: after.next }).toEqual({
+      const after = JSON.parse(shown.out.at(-1)!).state;
+      expect({ checkpointId: after.checkpoint?.checkpointId, values: after.values, next: after.next }).toEqual({
         checkpointId: reported.checkpointId,
         values: reported.values,
         next: [],
@@ -337,7 +353,8 @@ describe.skipIf(!binaries)("a private Postgres server going away", () => {
     for (let round = 0; round < 10; round++) {
       const threadId = `crash-${round}`;
       const db = await openDatabase({ url: urlOf("lossy"), connectTimeoutMs: TIMEOUT_MS, statementTimeoutMs: TIMEOUT_MS });
-      const saver = await createCheckpointer(db, { synchronousCommit: true });
+      const core = await openCore({ db, project, checkpoints: { synchronousCommit: true } });
+      const saver = core.checkpointer;
       // The acknowledgement: put() resolved, so LangGraph goes on to the next step.
       const acknowledged: string[] = [];
       // The crash comes after a random number of steps, a random part of a step later.
@@ -356,8 +373,13 @@ describe.skipIf(!binaries)("a private Postgres server going away", () => {
         }
         return config;
       };
-      const runtime = await Runtime.open({ db, project, checkpointer: saver });
-      const running = runtime.run("quick_steps", threadId, { kind: "input", input: { message: "go" } }).then(
+      const running = driveRun(core, {
+        graphId: "quick_steps",
+        threadId,
+        owner: ANONYMOUS_OWNER,
+        action: { kind: "input", input: { message: "go" } },
+        streamModes: ["values"],
+      }).then(
         () => "complete",
         (err: unknown) => err,
       );
@@ -368,7 +390,7 @@ describe.skipIf(!binaries)("a private Postgres server going away", () => {
       await server.start();
       const ended = await running;
       if (ended !== "complete") expect(ended).toBeInstanceOf(DatabaseUnavailableError);
-      await db.close();
+      await core.close();
 
       expect(beforeCrash.length).toBeGreaterThanOrEqual(crashAfter);
       const reader = await openDatabase({ url: urlOf("lossy") });

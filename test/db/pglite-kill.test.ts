@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { expect, it } from "vitest";
+import { openCore } from "../../src/core.js";
 import { openDatabase } from "../../src/db/open.js";
 import { loadProject } from "../../src/graph/project.js";
-import { Runtime } from "../../src/runtime/runtime.js";
+import { ANONYMOUS_OWNER } from "../../src/owners.js";
 import { runCli } from "../helpers/cli.js";
 import { stepNames } from "../fixtures/fault-steps.js";
 
@@ -15,13 +16,14 @@ const STEPS = stepNames(12);
 /** The thread's saved steps and whether a run is unfinished, read as the next process would, after reopening the folder. */
 async function savedState(dataDir: string): Promise<{ saved: string[]; unfinished: boolean }> {
   const db = await openDatabase({ dataDir });
-  const runtime = await Runtime.open({ db, project: await loadProject("test/fixtures/faults.langgraph.json") });
+  const core = await openCore({ db, project: await loadProject("test/fixtures/faults.langgraph.json") });
   try {
-    if (!(await runtime.threads.get("k"))) return { saved: [], unfinished: false };
-    const state = await runtime.state("quick_steps", "k");
+    if (!(await core.threads.find("k", ANONYMOUS_OWNER))) return { saved: [], unfinished: false };
+    const state = await core.threads.state("k", ANONYMOUS_OWNER);
     return { saved: (state.values.ran as string[] | undefined) ?? [], unfinished: state.next.length > 0 };
   } finally {
-    await runtime.close();
+    // Closes the database: the next CLI process opens the folder.
+    await core.close();
   }
 }
 

@@ -1,14 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
+import { Readable } from "node:stream";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import pg from "pg";
+import { readEnvironment } from "../../src/cli/env.js";
+import { main } from "../../src/cli/main.js";
 import { TEST_DATABASE_URL, uniqueSchema, type BackendName } from "./db.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const CLI = join(ROOT, "src/cli.ts");
+
+const versionOf = (pkg: string) => (JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+const PGLITE_VERSION = versionOf("@electric-sql/pglite");
+const VECTOR_VERSION = versionOf("@electric-sql/pglite-pgvector");
 
 export interface CliSandbox {
   /** Environment for CLI processes: a fresh PGlite folder or a fresh Postgres schema. */
@@ -19,15 +26,27 @@ export interface CliSandbox {
 let template: Promise<string> | undefined;
 
 /**
- * An initialised, empty PGlite data folder made once per test file: copying
- * it spares every sandbox's first process an initdb of several seconds.
+ * An initialised, empty PGlite data folder, made once per machine and
+ * PGlite version (an initdb takes several seconds): every sandbox copies
+ * it. Built in a folder of its own and renamed into place, so a test file
+ * never sees one half-made, and two files making it at once both succeed.
  */
 function pgliteTemplate(): Promise<string> {
   template ??= (async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "threadline-template-")), "data");
-    const db = await PGlite.create(dir, { extensions: { vector } });
+    const versions = [PGLITE_VERSION, VECTOR_VERSION].join("-");
+    const shared = join(tmpdir(), `threadline-pglite-template-${versions}`);
+    if (existsSync(join(shared, "data", "PG_VERSION"))) return join(shared, "data");
+    const building = mkdtempSync(join(tmpdir(), "threadline-template-"));
+    const db = await PGlite.create(join(building, "data"), { extensions: { vector } });
     await db.close();
-    return dir;
+    try {
+      renameSync(building, shared);
+    } catch {
+      // Another test file made it first (or something else holds the name: use this one).
+      if (!existsSync(join(shared, "data", "PG_VERSION"))) return join(building, "data");
+      rmSync(building, { recursive: true, force: true });
+    }
+    return join(shared, "data");
   })();
   return template;
 }
@@ -91,6 +110,38 @@ export function runCli(
     child.on("error", reject);
     child.on("close", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
+}
+
+export interface MainOptions {
+  /** Lines for `chat` to read, as from a pipe that closes after them. */
+  input?: string[];
+  /** Sees stdout as it grows (lines and streamed tokens). */
+  onStdout?: (soFar: string) => void;
+}
+
+/**
+ * Runs one CLI invocation in this process (`main()`, as `src/cli.ts` does
+ * for a process) with the environment a process would get: a second process
+ * costs seconds of start-up, this costs nothing. Relative project files are
+ * read from the repository root, as a CLI process started there would.
+ * The result has the shape of `runCli`'s (the signal is always null).
+ */
+export async function runMain(args: string[], env: NodeJS.ProcessEnv, options: MainOptions = {}): Promise<CliResult> {
+  const project = env.THREADLINE_PROJECT || "langgraph.json";
+  const cliEnv = readEnvironment({ ...env, THREADLINE_PROJECT: isAbsolute(project) ? project : join(ROOT, project) });
+  let stdout = "";
+  let stderr = "";
+  const write = (text: string) => {
+    stdout += text;
+    options.onStdout?.(stdout);
+  };
+  const code = await main(args, cliEnv, {
+    out: (line) => write(`${line}\n`),
+    err: (line) => (stderr += `${line}\n`),
+    write,
+    input: Readable.from(options.input ? [options.input.map((l) => `${l}\n`).join("")] : []),
+  });
+  return { code, signal: null, stdout, stderr };
 }
 
 /** The JSON document a `--json` invocation printed. */

@@ -16,6 +16,7 @@ describeBackends("memory migrations", (db) => {
       "memory_blocks.memory_blocks_pkey",
       "memory_messages.memory_messages_pkey",
       "memory_messages.memory_messages_scope_time_idx",
+      "memory_messages.memory_messages_thread_seq_idx",
       "memory_messages.memory_messages_thread_time_idx",
       "memory_messages.memory_messages_tsv_idx",
       "memory_passages.memory_passages_pkey",

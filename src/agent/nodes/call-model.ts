@@ -7,13 +7,14 @@ import { modelNameOf } from "../../models/config.js";
 import { resolveTools } from "../deps.js";
 import type { AgentStateType, AgentUpdate, TokenUsage } from "../state.js";
 import { EMPTY_USAGE } from "../state.js";
-import { assemble, servicesOf, stableId, windowOf, type AgentDependencies } from "./shared.js";
+import { assemble, recordStep, servicesOf, stableId, windowOf, type AgentDependencies } from "./shared.js";
 
 /**
  * The `agent` node: assembles the window within the budget (the current
  * messages, including tool results of this turn), calls the chat model with
  * the tools bound, and records its reply in recall memory under an id that is
- * stable across a re-run of the node.
+ * stable across a re-run of the node (the re-run's reply replaces the
+ * abandoned attempt's there, as it does in the thread).
  *
  * @example
  * graph.addNode("agent", createCallModelNode({ memory, model: () => chat, tools: memoryTools, basePrompt: "" }));
@@ -28,7 +29,7 @@ export function createCallModelNode(deps: Pick<AgentDependencies, "memory" | "mo
     const tools = await resolveTools(deps.tools, { memory, scope: run.scope, threadId: run.threadId, config });
     const response = await withTools(model, tools).invoke(assembled.messages, config);
     const reply = toAIMessage(response, stableId(config, "ai"));
-    await memory.recall.append(run.scope, run.threadId, [reply]);
+    await recordStep(services, state, [reply], config);
     return {
       messages: [reply],
       context: windowOf(systemPrompt, assembled),

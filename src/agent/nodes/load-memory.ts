@@ -1,6 +1,6 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import type { AgentStateType, AgentUpdate } from "../state.js";
-import { assemble, newInput, servicesOf, windowOf, type AgentDependencies } from "./shared.js";
+import { assemble, newInput, recordStep, servicesOf, windowOf, type AgentDependencies } from "./shared.js";
 
 /**
  * The `load_memory` node: records the new input in recall memory (keyed by
@@ -15,7 +15,7 @@ export function createLoadMemoryNode(deps: Pick<AgentDependencies, "memory" | "m
   return async function loadMemory(state: AgentStateType, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
     const services = await servicesOf(deps, config);
     const { memory, run } = services;
-    await memory.recall.append(run.scope, run.threadId, newInput(state.messages));
+    await recordStep(services, state, newInput(state.messages), config);
     const systemPrompt = await memory.compile(run.scope, run.basePrompt, { now: new Date() });
     const assembled = await assemble(services, deps.model(config), state, systemPrompt);
     return { context: windowOf(systemPrompt, assembled) };

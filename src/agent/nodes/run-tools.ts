@@ -3,7 +3,7 @@ import { ToolMessage, isAIMessage, type AIMessage } from "@langchain/core/messag
 import type { StructuredToolInterface } from "@langchain/core/tools";
 import { resolveTools } from "../deps.js";
 import type { AgentStateType, AgentUpdate } from "../state.js";
-import { servicesOf, type AgentDependencies } from "./shared.js";
+import { recordStep, servicesOf, type AgentDependencies } from "./shared.js";
 
 /**
  * The `tools` node: runs the tool calls of the last assistant message one
@@ -19,14 +19,15 @@ export function createRunToolsNode(deps: Pick<AgentDependencies, "memory" | "too
   return async function runTools(state: AgentStateType, config: LangGraphRunnableConfig): Promise<AgentUpdate> {
     const last = state.messages.at(-1);
     if (!last || !isAIMessage(last) || !last.tool_calls?.length) return {};
-    const { memory, run } = await servicesOf(deps, config);
+    const services = await servicesOf(deps, config);
+    const { memory, run } = services;
     const tools = await resolveTools(deps.tools, { memory, scope: run.scope, threadId: run.threadId, config });
     const byName = new Map(tools.map((t) => [t.name, t]));
     const results: ToolMessage[] = [];
     for (const call of last.tool_calls) {
       results.push(await execute(byName, last, call, config));
     }
-    await memory.recall.append(run.scope, run.threadId, results);
+    await recordStep(services, state, results, config);
     const systemPrompt = await memory.compile(run.scope, run.basePrompt, { now: new Date() });
     return { messages: results, ...(state.context ? { context: { ...state.context, systemPrompt } } : {}) };
   };

@@ -5,8 +5,7 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { assembleContext } from "../../window/assemble.js";
 import { createTokenCounter } from "../../window/tokens.js";
 import type { AssembledContext } from "../../window/types.js";
-import type { MemoryService } from "../../memory/index.js";
-import type { CoreBlockDefinition } from "../../memory/types.js";
+import type { CoreBlockDefinition, MemoryService } from "../../memory/index.js";
 import { modelNameOf } from "../../models/config.js";
 import { readAgentConfig, type AgentRunConfig } from "../config.js";
 import type { MemoryResolver, ModelResolver, ToolsOption } from "../deps.js";
@@ -98,13 +97,45 @@ export function windowOf(systemPrompt: string, assembled: AssembledContext): Con
 
 /**
  * A message id that is the same when LangGraph re-runs the node after a
- * crash (task ids derive from the checkpoint, step and node), so appending it
- * to recall memory again is a no-op rather than a duplicate.
+ * crash (task ids derive from the checkpoint, step and node), so recording it
+ * in recall memory again replaces the abandoned attempt's row rather than
+ * adding a second one.
  */
 export function stableId(config: LangGraphRunnableConfig, prefix: string): string {
   const ns = config.configurable?.checkpoint_ns;
   const task = typeof ns === "string" ? ns.split("|").at(-1)?.split(":").at(-1) : undefined;
   return `${prefix}-${task || randomUUID()}`;
+}
+
+/**
+ * The checkpoint the running step started from (LangGraph gives every task
+ * the checkpoints of the graphs it runs in, by namespace), recorded beside
+ * the step's messages in recall memory; undefined outside a graph.
+ *
+ * @example
+ * await memory.recall.recordStep(scope, threadId, [reply], { held: state.messages, checkpointId: stepCheckpointOf(config) });
+ */
+export function stepCheckpointOf(config: LangGraphRunnableConfig): string | undefined {
+  const ns = config.configurable?.checkpoint_ns;
+  const map = config.configurable?.checkpoint_map as Record<string, unknown> | undefined;
+  if (typeof ns !== "string" || !map || typeof map !== "object") return undefined;
+  const id = map[ns.split("|").slice(0, -1).join("|")];
+  return typeof id === "string" && id !== "" ? id : undefined;
+}
+
+/**
+ * Records what a step adds to the thread in recall memory, so a step that
+ * runs again (after a crash, or on from an earlier checkpoint) leaves recall
+ * holding the attempt the thread kept (see `RecallStore.recordStep`).
+ */
+export function recordStep(
+  services: RunServices,
+  state: Pick<AgentStateType, "messages">,
+  added: readonly BaseMessage[],
+  config: LangGraphRunnableConfig,
+): Promise<unknown> {
+  const { memory, run } = services;
+  return memory.recall.recordStep(run.scope, run.threadId, added, { held: state.messages, checkpointId: stepCheckpointOf(config) });
 }
 
 /** The messages of the newest input: everything after the last assistant message. */

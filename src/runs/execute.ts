@@ -1,0 +1,212 @@
+import { Command, Send, type Pregel, type StreamMode } from "@langchain/langgraph";
+import type { BaseStore } from "@langchain/langgraph-checkpoint";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import type { ThreadlineSaver } from "../../checkpoints/index.js";
+import type { Database } from "../db/database.js";
+import { isDatabaseTimeout, translateDatabaseError } from "../db/errors.js";
+import { isThreadlineError } from "../errors.js";
+import type { Project } from "../graph/project.js";
+import type { ThreadlineContext } from "../graph/run-context.js";
+import { userIdOf } from "../owners.js";
+import type { EventWriter } from "../stream/log.js";
+import { toJson } from "../stream/serialize.js";
+import type { ThreadService } from "../threads/service.js";
+import { statusOf, type ThreadStateView } from "../threads/state.js";
+import { streamModesOf, type RunRequest } from "./request.js";
+import type { RunHold } from "./lock.js";
+import { RUN_SQL, type RunRow, type RunStatus } from "./sql.js";
+
+/** Services nodes get in their run context besides the database. */
+export interface RunServices {
+  chatModel?: BaseChatModel;
+  embeddings?: EmbeddingsInterface;
+}
+
+export interface ExecuteDependencies {
+  db: Database;
+  project: Project;
+  checkpointer: ThreadlineSaver;
+  store?: BaseStore;
+  threads: ThreadService;
+  services: RunServices;
+}
+
+/** How an execution ended. */
+export interface Execution {
+  status: RunStatus;
+  output: unknown;
+  error: RunRow["error"];
+  /** The run was rolled back: its checkpoints and its record are gone. */
+  rolledBack: boolean;
+  /**
+   * The database stopped answering mid-run: nothing more was asked of it
+   * (each question would wait out its own timeout). The run's record still
+   * says running; its lock goes with its connection, so the next run on the
+   * thread ends it.
+   */
+  unanswered?: unknown;
+  /**
+   * The run stopped being this process's (its lock's connection went, or
+   * another process ended it as abandoned): it was stopped and nothing of
+   * how it ended was recorded, as the record is no longer its to write.
+   */
+  lost?: boolean;
+}
+
+const CANCEL_POLL_MS = 200;
+
+/**
+ * Executes a claimed run: streams its graph with the run's stream modes,
+ * publishing every chunk to `events`, stops when `cancel` aborts (or the
+ * run's cancel flag appears in the database, set by another process), and
+ * records how it ended on the run and on its thread.
+ */
+export async function executeRun(
+  deps: ExecuteDependencies,
+  run: RunRow,
+  events: EventWriter,
+  cancel: AbortController,
+  hold: RunHold,
+): Promise<Execution> {
+  const request = run.request as RunRequest;
+  const watcher = watchRun(deps.db, run, cancel, hold);
+  let graph: Pregel<any, any, any, any, any> | undefined;
+  let failure: unknown;
+  try {
+    events.push("metadata", { run_id: run.runId, thread_id: run.threadId, attempt: run.attempt });
+    const loaded = await deps.project.load(run.graphId);
+    const config = runConfig(deps, run, request, cancel.signal);
+    const instance = await loaded.instantiate(config, { checkpointer: deps.checkpointer, ...(deps.store ? { store: deps.store } : {}) });
+    graph = instance;
+    const stream = await instance.stream(inputOf(request), config);
+    const subgraphs = request.streamSubgraphs === true;
+    for await (const chunk of stream as AsyncIterable<unknown[]>) {
+      const [ns, mode, data] = (subgraphs ? chunk : [[], ...chunk]) as [string[], string, unknown];
+      events.push(ns.length ? `${mode}|${ns.join("|")}` : mode, toJson(data));
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    watcher.stop();
+  }
+  const cancelled = cancel.signal.aborted ? (cancel.signal.reason as string) : undefined;
+  if (failure && isDatabaseTimeout(failure)) return { status: "error", output: null, error: null, rolledBack: false, unanswered: failure };
+  await deps.checkpointer.flush().catch((err) => (failure ??= err));
+  if (cancelled === LOST) return { status: "error", output: null, error: null, rolledBack: false, lost: true };
+  if (cancelled === "rollback") {
+    // Its events go with it; the ones still being stored must land first.
+    await events.flush().catch(() => undefined);
+    await deps.checkpointer.deleteRun(run.threadId, run.runId);
+    await deps.db.pool.query(RUN_SQL.deleteRolledBack, [run.runId]);
+    if (graph) await deps.threads.refresh(run.threadId, graph, { exceptRun: run.runId });
+    return { status: "interrupted", output: null, error: null, rolledBack: true };
+  }
+  let view: ThreadStateView | undefined;
+  const failed = failure !== undefined && !cancelled;
+  if (graph) view = await deps.threads.refresh(run.threadId, graph, { exceptRun: run.runId, ...(failed ? { status: "error" as const } : {}) }).catch(() => undefined);
+  // A graph that did not load leaves no state to read; the thread says error.
+  else await deps.threads.setStatus(run.threadId, "error", run.runId).catch(() => undefined);
+  if (failure && !cancelled) {
+    const error = describeFailure(failure, view, run);
+    events.push("error", { error: error.name, message: error.message });
+    return { status: "error", output: null, error: { message: error.message, ...(error.node ? { node: error.node } : {}) }, rolledBack: false };
+  }
+  const status: RunStatus = cancelled || (view && statusOf(view) === "interrupted") ? "interrupted" : "success";
+  return { status, output: view?.values ?? null, error: null, rolledBack: false };
+}
+
+function runConfig(deps: ExecuteDependencies, run: RunRow, request: RunRequest, signal: AbortSignal) {
+  const userId = userIdOf(run.owner);
+  const configurable: Record<string, unknown> = { ...request.config?.configurable };
+  // Identity comes from the run record, never from the request.
+  for (const key of ["thread_id", "run_id", "user_id", "assistant_id", "graph_id", "checkpoint_id", "checkpoint_ns"]) delete configurable[key];
+  Object.assign(configurable, {
+    thread_id: run.threadId,
+    run_id: run.runId,
+    assistant_id: run.assistantId,
+    graph_id: run.graphId,
+    ...(userId !== undefined ? { user_id: userId } : {}),
+    ...(request.checkpointId ? { checkpoint_id: request.checkpointId } : {}),
+  });
+  const context: ThreadlineContext & Record<string, unknown> = { ...request.context, db: deps.db, ...definedOnly(deps.services) };
+  const modes = new Set<string>(streamModesOf(request));
+  return {
+    configurable,
+    context,
+    runId: run.runId,
+    metadata: { ...run.metadata, run_id: run.runId, thread_id: run.threadId, assistant_id: run.assistantId, graph_id: run.graphId, ...(userId !== undefined ? { user_id: userId } : {}) },
+    ...(request.config?.tags ? { tags: request.config.tags } : {}),
+    ...(request.config?.recursion_limit ? { recursionLimit: request.config.recursion_limit } : {}),
+    // "sync" by default: a step's checkpoint is committed before the next
+    // step starts, so a process killed between steps never loses one.
+    durability: request.durability ?? "sync",
+    streamMode: [...modes] as StreamMode[],
+    subgraphs: request.streamSubgraphs === true,
+    ...(request.interruptBefore ? { interruptBefore: request.interruptBefore } : {}),
+    ...(request.interruptAfter ? { interruptAfter: request.interruptAfter } : {}),
+    signal,
+  };
+}
+
+function inputOf(request: RunRequest): unknown {
+  const command = request.command;
+  if (!command) return request.input ?? null;
+  const goto = command.goto === undefined ? undefined : (Array.isArray(command.goto) ? command.goto : [command.goto]).map((g) => (typeof g === "string" ? g : new Send(g.node, g.input)));
+  return new Command({
+    ...(command.resume !== undefined ? { resume: command.resume } : {}),
+    ...(command.update !== undefined ? { update: command.update as Record<string, unknown> } : {}),
+    ...(goto ? { goto } : {}),
+  });
+}
+
+/** The failure in one line, naming the node that threw when the graph says which. */
+function describeFailure(err: unknown, view: ThreadStateView | undefined, run: RunRow): { name: string; message: string; node?: string } {
+  const typed = translateDatabaseError(err, { threadId: run.threadId });
+  const e = typed as Error & { pregelTaskId?: string };
+  const reason = (e?.message ?? String(err)).split("\n")[0]!;
+  if (isThreadlineError(typed)) return { name: typed.name, message: reason };
+  const task = view?.tasks.find((t) => t.id === e.pregelTaskId) ?? view?.tasks.find((t) => t.error);
+  if (task) return { name: e.name ?? "Error", message: `node "${task.name}" failed: ${reason}`, node: task.name };
+  return { name: e?.name ?? "Error", message: reason };
+}
+
+/** Why a run was stopped when it stopped being this process's. */
+export const LOST = "lost";
+
+/**
+ * Aborts `cancel` when another process sets the run's cancel flag, and
+ * with LOST when the run is no longer this process's: its record no longer
+ * says this attempt is running, or its lock's connection does not answer.
+ */
+function watchRun(db: Database, run: RunRow, cancel: AbortController, hold: RunHold): { stop(): void } {
+  let busy = false;
+  const onLost = () => cancel.abort(LOST);
+  hold.lost.addEventListener("abort", onLost, { once: true });
+  const timer = setInterval(async () => {
+    if (busy || cancel.signal.aborted) return;
+    busy = true;
+    try {
+      const { rows } = await db.pool.query<{ cancel: string | null; status: string; attempt: number }>(RUN_SQL.cancelOf, [run.runId]);
+      const now = rows[0];
+      if (!now || now.status !== "running" || now.attempt !== run.attempt) cancel.abort(LOST);
+      else if (now.cancel) cancel.abort(now.cancel);
+      else await hold.ping();
+    } catch {
+      // The run itself meets a lost database soon enough and reports it.
+    } finally {
+      busy = false;
+    }
+  }, CANCEL_POLL_MS);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      hold.lost.removeEventListener("abort", onLost);
+    },
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

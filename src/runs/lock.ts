@@ -1,0 +1,156 @@
+import type pg from "pg";
+import { checkOut, type Database } from "../db/database.js";
+import { RUN_SQL } from "./sql.js";
+
+/**
+ * Who is responsible for a run. A process holds each run it executes (or
+ * created to execute itself) in `held`, and on Postgres also a session
+ * advisory lock keyed by the run id, all of them on one connection of the
+ * process's own (one session holds any number of locks, so runs never
+ * drain the pool). The server drops the locks the moment that connection
+ * goes, so another process tells at once that a run's process died
+ * (kill -9, a lost machine) and recovers the thread, with no lease to wait
+ * out; the process itself stops every run it held when it loses the
+ * connection. Embedded PGlite is used by one process only (its data-folder
+ * lock), so there `held` alone decides. Session locks do not survive a
+ * pooler in transaction mode (PgBouncer): point DATABASE_URL at Postgres
+ * itself or at a session-mode pool.
+ */
+const held = new Map<string, { db: Database; lost: AbortController }>();
+
+interface LockSession {
+  client: Promise<pg.PoolClient>;
+  lost: AbortController;
+  /** Runs holding a lock on it; the connection goes back to the pool at none. */
+  holders: number;
+  onError: (err: Error) => void;
+}
+
+const sessions = new WeakMap<Database, LockSession>();
+
+function sessionOf(db: Database): LockSession {
+  let session = sessions.get(db);
+  if (!session || session.lost.signal.aborted) {
+    const lost = new AbortController();
+    const onError = (err: Error) => {
+      lost.abort(err);
+      if (sessions.get(db) === created) sessions.delete(db);
+    };
+    const created: LockSession = { lost, holders: 0, onError, client: checkOut(db.pool, onError) };
+    created.client.catch(() => sessions.delete(db));
+    sessions.set(db, (session = created));
+  }
+  return session;
+}
+
+/** Gives the session's connection back to the pool (closed if it failed). */
+function giveBack(session: LockSession): void {
+  void session.client.then(
+    (client) => {
+      client.removeListener("error", session.onError);
+      client.release(session.lost.signal.aborted);
+    },
+    () => undefined,
+  );
+}
+
+export interface RunHold {
+  /** Aborted when the lock's connection is lost: another process may then take the run over, so it must stop. */
+  readonly lost: AbortSignal;
+  /** Asks the lock's connection whether it still answers; false aborts `lost`. */
+  ping(): Promise<boolean>;
+  release(): Promise<void>;
+  /**
+   * Lets go without asking the database (one that stopped answering): the
+   * lock's connection is closed, which drops every lock on the server.
+   */
+  abandon(): void;
+}
+
+/** Takes responsibility for a run; undefined when another process holds it. */
+export async function holdRun(db: Database, runId: string): Promise<RunHold | undefined> {
+  if (held.has(runId)) return undefined;
+  const lost = new AbortController();
+  if (db.kind === "pglite") {
+    held.set(runId, { db, lost });
+    return { lost: lost.signal, ping: async () => true, release: async () => void held.delete(runId), abandon: () => void held.delete(runId) };
+  }
+  const session = sessionOf(db);
+  session.holders++;
+  held.set(runId, { db, lost });
+  const onLost = () => lost.abort(session.lost.signal.reason);
+  session.lost.signal.addEventListener("abort", onLost, { once: true });
+  const forget = () => {
+    held.delete(runId);
+    session.lost.signal.removeEventListener("abort", onLost);
+    if (--session.holders > 0) return;
+    // Nothing held: the connection goes back, so an idle process keeps none
+    // (and closing the pool never waits for it).
+    if (sessions.get(db) === session) sessions.delete(db);
+    giveBack(session);
+  };
+  let client: pg.PoolClient;
+  try {
+    client = await session.client;
+  } catch (err) {
+    forget();
+    throw err;
+  }
+  try {
+    const { rows } = await client.query<{ locked: boolean }>(RUN_SQL.tryLock, [db.schema, runId]);
+    if (!rows[0]!.locked) {
+      forget();
+      return undefined;
+    }
+  } catch (err) {
+    forget();
+    throw err;
+  }
+  return {
+    lost: lost.signal,
+    async ping() {
+      const ok = await client.query(RUN_SQL.ping).then(() => true, () => false);
+      if (!ok) lost.abort(new Error("the connection holding the run's lock stopped answering"));
+      return ok;
+    },
+    abandon() {
+      if (!held.has(runId)) return;
+      // Every run of this process loses its lock with the connection.
+      session.lost.abort(new Error("the database stopped answering"));
+      if (sessions.get(db) === session) sessions.delete(db);
+      forget();
+    },
+    async release() {
+      if (!held.has(runId)) return;
+      if (!session.lost.signal.aborted) await client.query(RUN_SQL.unlock, [db.schema, runId]).catch(() => undefined);
+      forget();
+    },
+  };
+}
+
+/**
+ * Whether some process is responsible for the run. `client` is the
+ * connection of the caller's transaction; the probe's lock lasts only as
+ * long as that transaction.
+ */
+export async function isRunHeld(db: Database, client: pg.PoolClient, runId: string): Promise<boolean> {
+  if (held.has(runId)) return true;
+  if (db.kind === "pglite") return false;
+  const { rows } = await client.query<{ free: boolean }>(RUN_SQL.probeLock, [db.schema, runId]);
+  return !rows[0]!.free;
+}
+
+/** Whether this process holds the run (e.g. to signal its cancellation directly). */
+export function holdsRun(runId: string): boolean {
+  return held.has(runId);
+}
+
+/** Lets go of the lock connection of `db` (after every run was released), before the pool closes. */
+export async function closeLockSession(db: Database): Promise<void> {
+  const session = sessions.get(db);
+  if (!session) return;
+  sessions.delete(db);
+  session.lost.abort(new Error("closing"));
+  giveBack(session);
+  await session.client.catch(() => undefined);
+}

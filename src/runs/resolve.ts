@@ -1,0 +1,31 @@
+import { InvalidInputError } from "../errors.js";
+import type { RunRequest } from "./request.js";
+
+// Keys of LangGraph's own (checkpoint_map, __pregel_*), and the services
+// the core puts in the run context, are never taken from a request or an
+// assistant: they would reach inside the graph's machinery.
+const RESERVED_CONFIGURABLE = /^(__|checkpoint_(?!id$))/;
+const RESERVED_CONTEXT = new Set(["db", "chatModel", "embeddings"]);
+
+/**
+ * The request with the assistant's config and context under it; refuses
+ * keys that are the runtime's to set.
+ */
+export function resolveRequest(request: RunRequest, assistant: { config: Record<string, unknown>; context: Record<string, unknown> }): RunRequest {
+  const base = (assistant.config.configurable ?? {}) as Record<string, unknown>;
+  const configurable = { ...base, ...request.config?.configurable };
+  const context = { ...assistant.context, ...request.context };
+  const reserved = [
+    ...Object.keys(configurable).filter((key) => RESERVED_CONFIGURABLE.test(key)).map((key) => `config.configurable.${key}`),
+    ...Object.keys(context).filter((key) => RESERVED_CONTEXT.has(key)).map((key) => `context.${key}`),
+  ];
+  if (reserved.length) throw new InvalidInputError(`${reserved.join(", ")} ${reserved.length > 1 ? "are" : "is"} set by the runtime, not by a run`);
+  const checkpointId = request.checkpointId ?? (typeof configurable.checkpoint_id === "string" ? configurable.checkpoint_id : undefined);
+  delete configurable.checkpoint_id;
+  return {
+    ...request,
+    config: { ...(assistant.config as RunRequest["config"]), ...request.config, configurable },
+    context,
+    ...(checkpointId ? { checkpointId } : {}),
+  };
+}

@@ -1,0 +1,400 @@
+import { randomUUID } from "node:crypto";
+import type { AssistantService } from "../assistants/service.js";
+import { isUniqueViolation, translateDatabaseError } from "../db/errors.js";
+import { ConfigurationError, ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
+import { validateConfig, validateInput } from "../graph/project.js";
+import { assertRunId, assertThreadId, userIdOf } from "../owners.js";
+import { pageOffset, pageSize } from "../paging.js";
+import type { RunEvent, RunEventLog } from "../stream/log.js";
+import { THREAD_SQL } from "../threads/sql.js";
+import { executeRun, type ExecuteDependencies } from "./execute.js";
+import { closeLockSession, holdRun, type RunHold } from "./lock.js";
+import { cleanUpAbandoned, reconcileThread, withThreadReserved } from "./maintenance.js";
+import { tryClaim, withThreadQueue } from "./queue.js";
+import { parseRunRequest, type MultitaskStrategy, type RunRequest } from "./request.js";
+import { resolveRequest } from "./resolve.js";
+import { RUN_SQL, type RunRow, type RunStatus } from "./sql.js";
+import { Waiters } from "./waiters.js";
+
+export type Run = RunRow;
+
+const TERMINAL = new Set<RunStatus>(["success", "error", "timeout", "interrupted"]);
+
+/** Background runs a worker looks at per poll. */
+const DUE_PAGE = 20;
+/** How long close() waits for runs in progress to stop. */
+const CLOSE_WAIT_MS = 10_000;
+
+export interface RunDependencies extends ExecuteDependencies {
+  assistants: AssistantService;
+  events: RunEventLog;
+}
+
+export interface CreateRun {
+  /** The thread to run on; null or absent for a stateless run (a temporary thread). */
+  threadId?: string | null;
+  /** An assistant id, or a graph id (its system assistant). */
+  assistantId: string;
+  /** The run request (see RunRequestSchema); anything else is refused. */
+  request?: unknown;
+  /**
+   * Executed by any worker (true), or by this process, which must then call
+   * `execute` (false, the default): the CLI's way of running a graph.
+   */
+  background?: boolean;
+}
+
+/**
+ * Runs as durable records. At most one run executes per thread, enforced
+ * in the database; a run created while its thread is busy follows its
+ * multitask strategy: `reject` (ConflictError), `interrupt` or `rollback`
+ * (the running one is stopped, its progress kept or deleted), `enqueue`
+ * (runs of a thread execute in creation order).
+ *
+ * @example
+ * const run = await runs.create({ threadId: "t1", assistantId: "agent", request: { input } }, "ada");
+ * const done = await runs.execute(run.runId); // here, in this process
+ */
+export class RunService {
+  private readonly holds = new Map<string, RunHold>();
+  private readonly cancels = new Map<string, AbortController>();
+  private readonly executing = new Map<string, Promise<unknown>>();
+  private readonly waiters = new Waiters();
+
+  constructor(private readonly deps: RunDependencies) {}
+
+  async create(options: CreateRun, owner: string): Promise<Run> {
+    const request = parseRunRequest(options.request);
+    const assistant = await this.deps.assistants.get(options.assistantId, owner);
+    const loaded = await this.deps.project.load(assistant.graphId);
+    if (loaded.requiresChatModel && !this.deps.services.chatModel) {
+      throw new ConfigurationError(`graph "${assistant.graphId}" calls a chat model and none is configured (OPENAI_API_KEY / OPENAI_BASE_URL / THREADLINE_MODEL)`);
+    }
+    const resolved = resolveRequest(request, assistant);
+    const userId = userIdOf(owner);
+    const configurable: Record<string, unknown> = { ...resolved.config?.configurable };
+    delete configurable.user_id;
+    validateConfig(loaded, { ...configurable, ...(userId !== undefined ? { user_id: userId } : {}) });
+    if (resolved.input !== undefined && resolved.input !== null) resolved.input = validateInput(loaded, resolved.input);
+    const stateless = options.threadId === undefined || options.threadId === null;
+    if (!stateless && request.onCompletion !== undefined) throw new InvalidInputError("on_completion applies to stateless runs only");
+    if (stateless && resolved.checkpointId) throw new InvalidInputError("a stateless run has no checkpoint to start from");
+    const threadId = stateless ? randomUUID() : assertThreadId(options.threadId!);
+    if (stateless) {
+      await this.deps.threads.create({ threadId, graphId: assistant.graphId, metadata: { stateless: true } }, owner);
+    } else if (!(await this.deps.threads.find(threadId, owner))) {
+      if (request.ifNotExists !== "create") throw new NotFoundError(`unknown thread "${threadId}"`);
+      await this.deps.threads.create({ threadId, ifExists: "do_nothing" }, owner).catch((err: unknown) => {
+        // Another owner's thread: as unknown here as everywhere else.
+        throw err instanceof ConflictError ? new NotFoundError(`unknown thread "${threadId}"`) : err;
+      });
+    }
+    // Throws NotFoundError for a checkpoint the thread does not have.
+    if (resolved.checkpointId) await this.deps.threads.state(threadId, owner, { checkpointId: resolved.checkpointId });
+    const runId = randomUUID();
+    const background = options.background === true;
+    // Held before the row exists, so no other process ever sees it unowned.
+    const hold = background ? undefined : await holdRun(this.deps.db, runId);
+    if (!background && !hold) throw new Error(`could not take the lock of a new run ${runId}`);
+    if (hold) this.holds.set(runId, hold);
+    const strategy: MultitaskStrategy = request.multitaskStrategy ?? "reject";
+    try {
+      const { result, abandoned } = await withThreadQueue(this.deps.db, threadId, async (client, queue) => {
+        if (queue.thread.graphId && queue.thread.graphId !== assistant.graphId) {
+          throw new InvalidInputError(`thread "${threadId}" belongs to graph "${queue.thread.graphId}", not "${assistant.graphId}"`);
+        }
+        await client.query(THREAD_SQL.bindGraph, [threadId, assistant.graphId]);
+        const reserved = queue.active.find((r) => "reserved" in r.request);
+        if (reserved) throw new ConflictError(`thread "${threadId}" is being changed (${String(reserved.request.reserved)}); try again in a moment`);
+        if (queue.active.length && strategy === "reject") {
+          throw new ConflictError(`thread "${threadId}" is busy with run ${queue.active[0]!.runId}; wait for it, or send the run with another multitask strategy (interrupt, rollback, enqueue)`);
+        }
+        const stop: string[] = [];
+        if (strategy === "interrupt" || strategy === "rollback") {
+          for (const run of queue.active) {
+            if (run.status === "pending") await client.query(RUN_SQL.cancelPending, [run.runId, strategy]);
+            else if ((await client.query(RUN_SQL.requestCancel, [run.runId, strategy])).rowCount) stop.push(run.runId);
+          }
+        }
+        const { rows } = await client.query<Run>(RUN_SQL.insert, [
+          runId,
+          threadId,
+          assistant.assistantId,
+          assistant.graphId,
+          owner,
+          { ...resolved, ...(stateless ? { onCompletion: request.onCompletion ?? "delete" } : {}) },
+          request.metadata ?? {},
+          strategy,
+          background,
+          request.afterSeconds ?? 0,
+        ]);
+        // Busy from now until its runs are done, so every caller sees the queue.
+        await client.query(THREAD_SQL.setStatus, [threadId, "busy"]);
+        return { run: rows[0]!, stop };
+      });
+      for (const id of result.stop) this.cancels.get(id)?.abort(strategy);
+      await cleanUpAbandoned(this.deps, abandoned);
+      return result.run;
+    } catch (err) {
+      if (hold) {
+        this.holds.delete(runId);
+        await hold.release();
+      }
+      if (stateless) await this.deps.threads.purge(threadId).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Executes a run this process created (background false): waits until it
+   * is the thread's next run, then runs it to the end. Returns the run as
+   * it ended. `signal` cancels it (as an interrupt) from this process.
+   */
+  async execute(runId: string, options: { signal?: AbortSignal } = {}): Promise<Run> {
+    const hold = this.holds.get(runId);
+    if (!hold) throw new InvalidInputError(`run ${runId} is not this process's to execute`);
+    if (this.cancels.has(runId)) throw new InvalidInputError(`run ${runId} is already executing in this process`);
+    return this.holding(runId, hold, options.signal, async (cancel) => {
+      const run = await this.find(runId);
+      if (!run) throw new NotFoundError(`unknown run "${runId}"`);
+      const claimed = await this.claim(run, cancel.signal);
+      return claimed ? this.executeClaimed(claimed, cancel, hold) : ((await this.find(runId)) ?? { ...run, status: "interrupted" });
+    });
+  }
+
+  /**
+   * Executes the oldest due background run whose thread is free, as a
+   * worker does; undefined when there is none. Any number of processes may
+   * call this on one database: each run goes to one of them.
+   */
+  async executeNext(options: { signal?: AbortSignal } = {}): Promise<Run | undefined> {
+    const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.due, [DUE_PAGE]);
+    for (const candidate of rows) {
+      const hold = await holdRun(this.deps.db, candidate.runId);
+      if (!hold) continue;
+      this.holds.set(candidate.runId, hold);
+      const claimed = await this.attemptClaim(candidate).catch(async (err: unknown) => {
+        this.holds.delete(candidate.runId);
+        await hold.release();
+        throw err;
+      });
+      if (!claimed) {
+        this.holds.delete(candidate.runId);
+        await hold.release();
+        continue;
+      }
+      return this.holding(candidate.runId, hold, options.signal, (cancel) => this.executeClaimed(claimed, cancel, hold));
+    }
+    return undefined;
+  }
+
+  async get(runId: string, owner: string, threadId?: string): Promise<Run> {
+    const id = assertRunId(runId);
+    const run = (await this.deps.db.pool.query<Run>(RUN_SQL.get, [id, owner])).rows[0];
+    if (!run || (threadId !== undefined && run.threadId !== threadId)) throw new NotFoundError(`unknown run "${runId}"`);
+    return run;
+  }
+
+  async list(threadId: string, owner: string, query: { status?: RunStatus; limit?: number; offset?: number } = {}): Promise<Run[]> {
+    await this.deps.threads.get(threadId, owner);
+    const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.list, [threadId, owner, query.status ?? null, pageSize(query.limit, 10), pageOffset(query.offset)]);
+    return rows;
+  }
+
+  /**
+   * Cancels a run: a pending one at once, a running one by asking the
+   * process that executes it (at once in this process, within a fraction
+   * of a second in another); one whose process died is ended as such.
+   * `rollback` also deletes what it checkpointed. With `wait`, returns once
+   * it has stopped.
+   */
+  async cancel(runId: string, owner: string, options: { action?: "interrupt" | "rollback"; wait?: boolean; threadId?: string } = {}): Promise<Run> {
+    const action = options.action ?? "interrupt";
+    if (action !== "interrupt" && action !== "rollback") throw new InvalidInputError(`cancel action must be interrupt or rollback, got "${String(action)}"`);
+    let run = await this.get(runId, owner, options.threadId);
+    if (!TERMINAL.has(run.status)) {
+      await reconcileThread(this.deps, run.threadId);
+      run = (await this.find(run.runId)) ?? run;
+    }
+    if (TERMINAL.has(run.status)) throw new ConflictError(`run ${run.runId} has already ended (${run.status})`);
+    const pending = await this.deps.db.pool.query(RUN_SQL.cancelPending, [run.runId, action]);
+    if (pending.rowCount) {
+      if (action === "rollback") await this.deps.db.pool.query(RUN_SQL.delete, [run.runId]);
+      this.waiters.wake();
+    } else {
+      await this.deps.db.pool.query(RUN_SQL.requestCancel, [run.runId, action]);
+      this.cancels.get(run.runId)?.abort(action);
+    }
+    if (!options.wait) return (await this.find(run.runId)) ?? { ...run, status: "interrupted", cancel: action };
+    return this.join(run.runId, owner).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return { ...run, status: "interrupted" as const, cancel: action };
+      throw err;
+    });
+  }
+
+  /**
+   * Takes the thread back to where it was before its latest run: deletes
+   * what that run checkpointed and the run itself. Only the latest run that
+   * started can go, as later ones stand on what it wrote, and only while
+   * nothing runs on the thread.
+   */
+  async rollback(threadId: string, owner: string, options: { runId?: string } = {}): Promise<Run> {
+    await this.deps.threads.get(threadId, owner);
+    return withThreadReserved(this.deps, threadId, "rollback", async () => {
+      const latest = (await this.deps.db.pool.query<Run>(RUN_SQL.latest, [threadId])).rows[0];
+      if (!latest) throw new NotFoundError(`thread "${threadId}" has no run to roll back`);
+      if (options.runId !== undefined && assertRunId(options.runId) !== latest.runId) {
+        await this.get(options.runId, owner, threadId);
+        throw new ConflictError(`run ${options.runId} is not the latest run of thread "${threadId}"; roll back ${latest.runId} first`);
+      }
+      await this.deps.checkpointer.deleteRun(threadId, latest.runId);
+      await this.deps.db.pool.query(RUN_SQL.deleteRolledBack, [latest.runId]);
+      const loaded = await this.deps.project.load(latest.graphId);
+      const graph = await loaded.instantiate({ configurable: { thread_id: threadId } }, { checkpointer: this.deps.checkpointer });
+      await this.deps.threads.refresh(threadId, graph);
+      return latest;
+    });
+  }
+
+  /** Deletes a finished or pending run with its events; a running one must be cancelled first. */
+  async delete(runId: string, owner: string, threadId?: string): Promise<void> {
+    const run = await this.get(runId, owner, threadId);
+    const { rowCount } = await this.deps.db.pool.query(RUN_SQL.delete, [run.runId]);
+    if (!rowCount) throw new ConflictError(`run ${run.runId} is running; cancel it first`);
+    this.waiters.wake();
+  }
+
+  /** Waits until the run has ended and returns it. */
+  async join(runId: string, owner: string, options: { signal?: AbortSignal; threadId?: string } = {}): Promise<Run> {
+    let run = await this.get(runId, owner, options.threadId);
+    let delay = 20;
+    let checked = Date.now();
+    while (!TERMINAL.has(run.status)) {
+      if (options.signal?.aborted) return run;
+      await this.waiters.sleep(delay, options.signal);
+      delay = Math.min(delay * 2, 500);
+      // A run whose process died would never end by itself.
+      if (run.status === "running" && Date.now() - checked > 1000 && !this.holds.has(run.runId)) {
+        checked = Date.now();
+        await reconcileThread(this.deps, run.threadId);
+      }
+      const next = await this.find(run.runId);
+      if (!next) throw new NotFoundError(`run ${run.runId} was rolled back`);
+      run = next;
+    }
+    return run;
+  }
+
+  /** The run's events after `after` (stored, then live until the run ends). */
+  async *events(runId: string, owner: string, options: { after?: number; signal?: AbortSignal; threadId?: string } = {}): AsyncGenerator<RunEvent> {
+    const run = await this.get(runId, owner, options.threadId);
+    yield* this.deps.events.stream(run.runId, {
+      ...(options.after !== undefined ? { after: options.after } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ended: async () => {
+        const now = await this.find(run.runId);
+        return !now || (TERMINAL.has(now.status) && !this.holds.has(run.runId));
+      },
+    });
+  }
+
+  /** Ends the thread's runs whose process died. */
+  reconcile(threadId: string): Promise<void> {
+    return reconcileThread(this.deps, threadId);
+  }
+
+  /** Runs `fn` while no run can start on the thread (see withThreadReserved). */
+  reserve<T>(threadId: string, what: string, fn: () => Promise<T>, options: { allowPending?: boolean } = {}): Promise<T> {
+    return withThreadReserved(this.deps, threadId, what, fn, options);
+  }
+
+  /**
+   * Stops the runs this process executes (as interrupts), waits for them
+   * to stop (up to 10 s), and lets go of every run it holds.
+   */
+  async close(): Promise<void> {
+    for (const cancel of this.cancels.values()) cancel.abort("interrupt");
+    const stopped = Promise.allSettled([...this.executing.values()]);
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    for (const [id, hold] of this.holds) {
+      this.holds.delete(id);
+      await hold.release();
+    }
+    await closeLockSession(this.deps.db);
+  }
+
+  private async holding(runId: string, hold: RunHold, signal: AbortSignal | undefined, fn: (cancel: AbortController) => Promise<Run>): Promise<Run> {
+    const cancel = new AbortController();
+    const onAbort = () => cancel.abort("interrupt");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.cancels.set(runId, cancel);
+    const running = fn(cancel);
+    this.executing.set(runId, running);
+    try {
+      return await running;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      this.executing.delete(runId);
+      this.cancels.delete(runId);
+      this.holds.delete(runId);
+      await hold.release();
+      this.waiters.wake();
+    }
+  }
+
+  private async executeClaimed(run: Run, cancel: AbortController, hold: RunHold): Promise<Run> {
+    const writer = await this.deps.events.writer(run.runId);
+    let execution;
+    try {
+      execution = await executeRun(this.deps, run, writer, cancel, hold);
+    } finally {
+      if (!execution?.unanswered) await writer.close().catch(() => undefined);
+    }
+    if (execution.unanswered) {
+      writer.abandon();
+      hold.abandon();
+      throw translateDatabaseError(execution.unanswered, { location: this.deps.db.location, threadId: run.threadId });
+    }
+    if (execution.lost) return (await this.find(run.runId)) ?? run;
+    if (execution.rolledBack) return { ...run, status: "interrupted", cancel: "rollback", endedAt: new Date() };
+    const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.finish, [run.runId, execution.status, execution.output, execution.error, run.attempt]);
+    if ((run.request as RunRequest).onCompletion === "delete") await this.deps.threads.purge(run.threadId);
+    return rows[0] ?? (await this.find(run.runId)) ?? { ...run, ...execution };
+  }
+
+  /** Waits until the run is the thread's next and claims it; undefined when it stopped being pending meanwhile. */
+  private async claim(run: Run, signal: AbortSignal): Promise<Run | undefined> {
+    let delay = 10;
+    for (;;) {
+      const claimed = await this.attemptClaim(run);
+      if (claimed) return claimed;
+      const now = await this.find(run.runId);
+      if (!now || now.status !== "pending") return undefined;
+      if (signal.aborted) {
+        await this.deps.db.pool.query(RUN_SQL.cancelPending, [run.runId, "interrupt"]);
+        return undefined;
+      }
+      await this.waiters.sleep(delay, signal);
+      delay = Math.min(delay * 2, 250);
+    }
+  }
+
+  /** Claims the run if it is the thread's next: the run as claimed by this call, else undefined. */
+  private async attemptClaim(run: Run): Promise<Run | undefined> {
+    let attempt;
+    try {
+      attempt = await tryClaim(this.deps.db, run);
+    } catch (err) {
+      // Two claims racing past the row lock still meet the unique index.
+      if (!isUniqueViolation(err)) throw err;
+      return undefined;
+    }
+    await cleanUpAbandoned(this.deps, attempt.abandoned);
+    return attempt.outcome === "claimed" ? attempt.run : undefined;
+  }
+
+  private async find(runId: string): Promise<Run | undefined> {
+    return (await this.deps.db.pool.query<Run>(RUN_SQL.getAny, [runId])).rows[0];
+  }
+
+}

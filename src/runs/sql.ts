@@ -1,0 +1,84 @@
+/** Every statement of runs and their events; snake_case columns mapped once here. */
+const COLUMNS = `run_id::text AS "runId", thread_id AS "threadId", assistant_id::text AS "assistantId", graph_id AS "graphId",
+                 user_id AS owner, status, request, metadata, multitask_strategy AS "multitaskStrategy", background, cancel,
+                 output, error, attempt, run_after AS "runAfter", created_at AS "createdAt", updated_at AS "updatedAt",
+                 started_at AS "startedAt", ended_at AS "endedAt"`;
+
+export const RUN_SQL = {
+  get: `SELECT ${COLUMNS} FROM runs WHERE run_id = $1::uuid AND user_id = $2`,
+  getAny: `SELECT ${COLUMNS} FROM runs WHERE run_id = $1::uuid`,
+  insert: `INSERT INTO runs (run_id, thread_id, assistant_id, graph_id, user_id, request, metadata, multitask_strategy, background, run_after)
+           VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, now() + $10::float8 * interval '1 second')
+           RETURNING ${COLUMNS}`,
+  /** The runs of a thread that are not finished, oldest first. */
+  active: `SELECT ${COLUMNS} FROM runs WHERE thread_id = $1 AND status IN ('pending', 'running') ORDER BY created_at, run_id`,
+  list: `SELECT ${COLUMNS} FROM runs
+          WHERE thread_id = $1 AND user_id = $2 AND ($3::text IS NULL OR status = $3) AND NOT request ? 'reserved'
+          ORDER BY created_at DESC, run_id DESC LIMIT $4 OFFSET $5`,
+  /** A placeholder running run that keeps a thread to one maintenance operation (see withThreadReserved). */
+  reserve: `INSERT INTO runs (run_id, thread_id, assistant_id, graph_id, user_id, request, multitask_strategy, background, status, attempt, started_at)
+            VALUES ($1::uuid, $2, $3::uuid, $4, '~system', $5, 'reject', false, 'running', 1, clock_timestamp())`,
+  /** Background runs that are due, oldest first, for workers. */
+  due: `SELECT ${COLUMNS} FROM runs r
+          WHERE status = 'pending' AND background AND run_after <= clock_timestamp()
+            AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.thread_id = r.thread_id
+                              AND (o.status = 'running' OR (o.status = 'pending' AND (o.created_at, o.run_id) < (r.created_at, r.run_id))))
+          ORDER BY created_at, run_id LIMIT $1`,
+  /** The thread's latest run that has started. */
+  latest: `SELECT ${COLUMNS} FROM runs WHERE thread_id = $1 AND started_at IS NOT NULL AND NOT request ? 'reserved' ORDER BY started_at DESC, run_id DESC LIMIT 1`,
+  /** Asks a running run to stop; its process sees the flag and stops it. */
+  requestCancel: `UPDATE runs SET cancel = $2, updated_at = clock_timestamp() WHERE run_id = $1::uuid AND status = 'running' AND cancel IS NULL`,
+  /** A pending run is cancelled at once. */
+  cancelPending: `UPDATE runs SET status = 'interrupted', cancel = $2, ended_at = clock_timestamp(), updated_at = clock_timestamp()
+                   WHERE run_id = $1::uuid AND status = 'pending' RETURNING run_id`,
+  claim: `UPDATE runs SET status = 'running', attempt = attempt + 1, started_at = clock_timestamp(), updated_at = clock_timestamp()
+           WHERE run_id = $1::uuid AND status = 'pending' AND run_after <= clock_timestamp() RETURNING ${COLUMNS}`,
+  cancelOf: "SELECT cancel, status, attempt FROM runs WHERE run_id = $1::uuid",
+  /** How a run ended, written only by the attempt that is running it. */
+  finish: `UPDATE runs SET status = $2, output = $3, error = $4, ended_at = clock_timestamp(), updated_at = clock_timestamp()
+            WHERE run_id = $1::uuid AND status = 'running' AND attempt = $5 RETURNING ${COLUMNS}`,
+  /** A run whose process died: it ends with an error saying so. */
+  abandon: `UPDATE runs SET status = 'error', error = $2, ended_at = clock_timestamp(), updated_at = clock_timestamp()
+             WHERE run_id = $1::uuid AND status IN ('pending', 'running')`,
+  /** A run that is not running (a running one must be cancelled first). */
+  delete: "DELETE FROM runs WHERE run_id = $1::uuid AND status <> 'running' RETURNING run_id",
+  /** The record of a run its executor rolled back. */
+  deleteRolledBack: "DELETE FROM runs WHERE run_id = $1::uuid",
+  status: "SELECT status FROM runs WHERE run_id = $1::uuid",
+  /**
+   * The session advisory lock a process holds while it is responsible for a
+   * run: $1 the schema (so test schemas never collide), $2 the run id.
+   */
+  tryLock: "SELECT pg_try_advisory_lock(hashtextextended('threadline.run.' || $1 || '.' || $2, 0)) AS locked",
+  unlock: "SELECT pg_advisory_unlock(hashtextextended('threadline.run.' || $1 || '.' || $2, 0))",
+  /** Probes a run's lock for the length of the caller's transaction only, so nothing outlives it. */
+  probeLock: "SELECT pg_try_advisory_xact_lock(hashtextextended('threadline.run.' || $1 || '.' || $2, 0)) AS free",
+  ping: "SELECT 1",
+  lockThread: "SELECT thread_id, graph_id AS \"graphId\", status FROM threads WHERE thread_id = $1 FOR UPDATE",
+} as const;
+
+
+export type RunStatus = "pending" | "running" | "success" | "error" | "timeout" | "interrupted";
+
+export interface RunRow {
+  runId: string;
+  threadId: string;
+  assistantId: string;
+  graphId: string;
+  owner: string;
+  status: RunStatus;
+  request: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  multitaskStrategy: "reject" | "interrupt" | "rollback" | "enqueue";
+  /** Executed by any worker (true) or by the process that created it (false). */
+  background: boolean;
+  cancel: "interrupt" | "rollback" | null;
+  output: unknown;
+  error: { message: string; node?: string } | null;
+  attempt: number;
+  runAfter: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}

@@ -1,0 +1,193 @@
+import type { Database } from "../db/database.js";
+import { EVENT_SQL, type RunEvent } from "./sql.js";
+
+export type { RunEvent } from "./sql.js";
+
+type Listener = (event: RunEvent | null) => void;
+
+const FLUSH_EVERY_MS = 20;
+const FLUSH_AT = 64;
+const READ_PAGE = 500;
+
+/**
+ * The event log of runs: every event a run emits gets the next sequence
+ * number of its run and is stored in `run_events`, so a client can replay a
+ * run's stream from any event id, from any process, during the run or
+ * after. Listeners in this process get events the moment they are emitted;
+ * storing them is batched (every 20 ms, or 64 events, and at the run's end).
+ *
+ * @example
+ * for await (const e of log.stream(runId, { after: 3, ended })) console.log(e.seq, e.event);
+ */
+export class RunEventLog {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly writers = new Map<string, EventWriter>();
+
+  constructor(private readonly db: Database) {}
+
+  /** The writer of a run's events, numbering on from what is already stored (a re-executed run). */
+  async writer(runId: string): Promise<EventWriter> {
+    const { rows } = await this.db.pool.query<{ seq: number }>(EVENT_SQL.last, [runId]);
+    const writer = new EventWriter(this.db, runId, rows[0]!.seq, (event) => this.emit(runId, event));
+    this.writers.set(runId, writer);
+    writer.closed.finally(() => {
+      if (this.writers.get(runId) === writer) this.writers.delete(runId);
+      this.emit(runId, null);
+    });
+    return writer;
+  }
+
+  /** Stored events of a run after sequence number `after`. */
+  async read(runId: string, after = 0, limit = READ_PAGE): Promise<RunEvent[]> {
+    const { rows } = await this.db.pool.query<RunEvent>(EVENT_SQL.after, [runId, after, limit]);
+    return rows;
+  }
+
+  /**
+   * Calls `listener` with each event of the run emitted from now on in this
+   * process (first with those emitted but not yet stored), then with null
+   * when the run's writer closes.
+   */
+  subscribe(runId: string, listener: Listener): () => void {
+    let set = this.listeners.get(runId);
+    if (!set) this.listeners.set(runId, (set = new Set()));
+    set.add(listener);
+    for (const event of this.writers.get(runId)?.unstored() ?? []) listener(event);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(runId);
+    };
+  }
+
+  /**
+   * Every event of the run after `after`: the stored ones, then live ones
+   * until the run ends. `ended` tells whether the run has finished (its
+   * events are all stored by then); it is asked when nothing new arrived,
+   * which is how a process that does not execute the run follows it.
+   */
+  async *stream(runId: string, options: { after?: number; ended: () => Promise<boolean>; signal?: AbortSignal; pollMs?: number }): AsyncGenerator<RunEvent> {
+    let last = options.after ?? 0;
+    const live: RunEvent[] = [];
+    let closed = false;
+    let wake: (() => void) | undefined;
+    const unsubscribe = this.subscribe(runId, (event) => {
+      if (event) live.push(event);
+      else closed = true;
+      wake?.();
+    });
+    try {
+      for (;;) {
+        const stored = await this.read(runId, last);
+        for (const event of stored) {
+          yield event;
+          last = event.seq;
+        }
+        if (stored.length === READ_PAGE) continue;
+        for (const event of live.splice(0)) {
+          if (event.seq <= last) continue;
+          yield event;
+          last = event.seq;
+        }
+        if (options.signal?.aborted) return;
+        if (closed || (await options.ended())) {
+          for (let page = await this.read(runId, last); page.length; page = await this.read(runId, last)) {
+            for (const event of page) {
+              yield event;
+              last = event.seq;
+            }
+          }
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.pollMs ?? 100);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  private emit(runId: string, event: RunEvent | null): void {
+    for (const listener of this.listeners.get(runId) ?? []) listener(event);
+  }
+}
+
+/** Numbers, publishes and stores one run's events. */
+export class EventWriter {
+  private pending: RunEvent[] = [];
+  /** Batches handed to the database and not yet stored. */
+  private readonly storing = new Set<RunEvent[]>();
+  private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private failure: unknown;
+  private done!: () => void;
+  /** Settles when the writer is closed and everything is stored. */
+  readonly closed = new Promise<void>((resolve) => (this.done = resolve));
+
+  constructor(
+    private readonly db: Database,
+    private readonly runId: string,
+    private seq: number,
+    private readonly publish: (event: RunEvent) => void,
+  ) {}
+
+  /** Emits an event now and stores it soon; returns its sequence number. */
+  push(event: string, data: unknown): number {
+    const entry = { seq: ++this.seq, event, data };
+    this.pending.push(entry);
+    this.publish(entry);
+    // A failure to store is kept and reported by close().
+    if (this.pending.length >= FLUSH_AT) this.flush().catch(() => undefined);
+    else this.timer ??= setTimeout(() => this.flush().catch(() => undefined), FLUSH_EVERY_MS);
+    return entry.seq;
+  }
+
+  /** Events emitted and not yet stored, oldest first. */
+  unstored(): RunEvent[] {
+    return [...[...this.storing].flat(), ...this.pending];
+  }
+
+  /** Stores what was pushed; rejects with the first storing failure. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending.splice(0);
+    if (batch.length) {
+      this.storing.add(batch);
+      this.chain = this.chain.then(async () => {
+        try {
+          await this.db.pool.query(EVENT_SQL.append, [this.runId, batch.map((e) => e.seq), batch.map((e) => e.event), batch.map((e) => JSON.stringify(e.data ?? null))]);
+        } catch (err) {
+          this.failure ??= err;
+        } finally {
+          this.storing.delete(batch);
+        }
+      });
+    }
+    return this.chain.then(() => {
+      if (this.failure) throw this.failure;
+    });
+  }
+
+  /** Drops what is not stored yet (the database stopped answering) and tells listeners the stream has ended. */
+  abandon(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = [];
+    this.done();
+  }
+
+  /** Stores the rest and tells listeners the run's stream has ended. */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.done();
+    }
+  }
+}
