@@ -30,7 +30,7 @@ import { type RetryPolicy, retrying } from "./retry.js";
 import { ThreadlineSerializer, serialiseAll } from "./serde.js";
 import { ItemCache, StateCache, type State, itemKey } from "./state.js";
 import { rowKey } from "./keys.js";
-import { FLUSH } from "./sql.js";
+import { FLUSH, LAST_RUN } from "./sql.js";
 import { type SweepOptions, type SweepResult, type ThreadTtl, type TtlPolicy, clearThreadTtl, getThreadTtl, setThreadTtl, sweepExpired } from "./ttl.js";
 import { type VerifyOptions, type VerifyReport, verifyCheckpoints } from "./verify.js";
 import { nextChannelVersion } from "./versions.js";
@@ -255,6 +255,15 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     await this.holder.releaseThread(threadId);
     this.cache.forgetThread(threadId);
     return pruneThread(this.db, this.serde, threadId, options.keepLatest);
+  }
+
+  /**
+   * The run that wrote the thread's latest checkpoint: null for one written
+   * outside a run (a state update, a fork), undefined when it has none.
+   */
+  async lastRunOf(threadId: string): Promise<string | null | undefined> {
+    const { rows } = await this.db.pool.query<{ runId: string | null }>(LAST_RUN, [threadId]);
+    return rows[0] ? rows[0].runId : undefined;
   }
 
   /** Deletes what run `runId` checkpointed on a thread, e.g. to roll back a cancelled run. */

@@ -394,3 +394,7 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::i
   AS s(thread_id, checkpoint_ns, checkpoint_id, task_id, idx, checksum, blob)
 WHERE w.thread_id = s.thread_id AND w.checkpoint_ns = s.checkpoint_ns AND w.checkpoint_id = s.checkpoint_id
   AND w.task_id = s.task_id AND w.idx = s.idx AND w.checksum IS NULL AND w.blob = s.blob`;
+
+/** The run id of thread $1's latest root checkpoint (ids sort by time). */
+export const LAST_RUN = `SELECT run_id AS "runId" FROM tl_checkpoints WHERE thread_id = $1 AND checkpoint_ns = ''
+                          ORDER BY checkpoint_id DESC LIMIT 1`;

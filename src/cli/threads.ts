@@ -67,7 +67,8 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
   if (id === undefined || extra.length) throw usage();
   const threadId = assertThreadId(id);
   const owner = ownerOf(values.user);
-  const done = (what: string) => out(`${what}; see ${showCommand({ threadId, userId: values.user ?? null })}`);
+  const done = (what: string, result: Record<string, unknown>) =>
+    out(values.json ? JSON.stringify(result) : `${what}; see ${showCommand({ threadId, userId: values.user ?? null })}`);
   switch (sub) {
     case "show": {
       const limit = parsePositiveInt(values.history, "--history", 100);
@@ -81,13 +82,13 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
     case "delete":
       await withCore(env, async (core) => {
         await core.threads.delete(threadId, owner);
-        out(`deleted thread ${threadId} with its checkpoints, runs and recall memory`);
+        out(values.json ? JSON.stringify({ deleted: threadId }) : `deleted thread ${threadId} with its checkpoints, runs and recall memory`);
       });
       return;
     case "rollback":
       await withCore(env, async (core) => {
         const run = await core.runs.rollback(threadId, owner, values.run === undefined ? {} : { runId: values.run });
-        done(`rolled back run ${run.runId} of thread ${threadId}`);
+        done(`rolled back run ${run.runId} of thread ${threadId}`, { threadId, rolledBack: run.runId });
       });
       return;
     case "fork": {
@@ -95,7 +96,11 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
       const to = values.to === undefined ? undefined : assertThreadId(values.to);
       await withCore(env, async (core) => {
         const thread = await core.threads.fork(threadId, owner, { checkpointId: values.checkpoint!, ...(to ? { to } : {}) });
-        out(`thread ${thread.threadId} now continues from checkpoint ${values.checkpoint}; see ${showCommand({ threadId: thread.threadId, userId: values.user ?? null })}`);
+        out(
+          values.json
+            ? JSON.stringify({ threadId: thread.threadId, forkedFrom: values.checkpoint })
+            : `thread ${thread.threadId} now continues from checkpoint ${values.checkpoint}; see ${showCommand({ threadId: thread.threadId, userId: values.user ?? null })}`,
+        );
       });
       return;
     }
@@ -104,7 +109,7 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
       const update = parseJsonObject(values.values, "--values");
       await withCore(env, async (core) => {
         const result = await core.threads.updateState(threadId, owner, { values: update, ...(values["as-node"] ? { asNode: values["as-node"] } : {}) });
-        done(`wrote checkpoint ${result.checkpoint?.checkpointId} on thread ${threadId}`);
+        done(`wrote checkpoint ${result.checkpoint?.checkpointId} on thread ${threadId}`, { threadId, checkpointId: result.checkpoint?.checkpointId ?? null });
       });
       return;
     }

@@ -105,8 +105,8 @@ export async function executeRun(
   let view: ThreadStateView | undefined;
   const failed = failure !== undefined && !cancelled;
   if (graph) view = await deps.threads.refresh(run.threadId, graph, { exceptRun: run.runId, ...(failed ? { status: "error" as const } : {}) }).catch(() => undefined);
-  // A graph that did not load leaves no state to read; the thread says error.
-  else await deps.threads.setStatus(run.threadId, "error", run.runId).catch(() => undefined);
+  // A graph that did not load, or a state it cannot read back: the thread says error.
+  if (!view) await deps.threads.setStatus(run.threadId, "error", run.runId).catch(() => undefined);
   if (failure && !cancelled) {
     const error = describeFailure(failure, view, run);
     events.push("error", { error: error.name, message: error.message });

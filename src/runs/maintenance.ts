@@ -30,7 +30,7 @@ export async function withThreadReserved<T>(
   deps: MaintenanceDependencies,
   threadId: string,
   what: string,
-  fn: () => Promise<T>,
+  fn: (reservation: string) => Promise<T>,
   options: { allowPending?: boolean } = {},
 ): Promise<T> {
   const runId = randomUUID();
@@ -44,7 +44,7 @@ export async function withThreadReserved<T>(
     });
     await cleanUpAbandoned(deps, abandoned);
     try {
-      return await fn();
+      return await fn(runId);
     } finally {
       await deps.db.pool.query(RUN_SQL.deleteRolledBack, [runId]);
     }
@@ -76,6 +76,8 @@ export async function cleanUpAbandoned(deps: MaintenanceDependencies, abandoned:
     if (!thread?.graphId) continue;
     const loaded = await deps.project.load(thread.graphId).catch(() => undefined);
     if (!loaded) continue;
-    await deps.threads.refresh(threadId, await loaded.instantiate({ configurable: { thread_id: threadId } }, { checkpointer: deps.checkpointer }));
+    const graph = await loaded.instantiate({ configurable: { thread_id: threadId } }, { checkpointer: deps.checkpointer });
+    // A state that cannot be read is reported by whoever reads it next.
+    await deps.threads.refresh(threadId, graph).catch(() => undefined);
   }
 }

@@ -1,3 +1,4 @@
+import { coerceMessageLikeToMessage } from "@langchain/core/messages";
 import { InvalidInputError } from "../errors.js";
 import type { RunRequest } from "./request.js";
 
@@ -28,4 +29,23 @@ export function resolveRequest(request: RunRequest, assistant: { config: Record<
     context,
     ...(checkpointId ? { checkpointId } : {}),
   };
+}
+
+/**
+ * Refuses `messages` in run input that LangGraph could not turn into
+ * messages: it would store the input and then fail on every read of the
+ * thread's state.
+ */
+export function checkInputMessages(input: unknown): void {
+  if (!input || typeof input !== "object" || !("messages" in input)) return;
+  const raw = (input as { messages: unknown }).messages;
+  const list = Array.isArray(raw) ? raw : [raw];
+  list.forEach((message, i) => {
+    try {
+      coerceMessageLikeToMessage(message as never);
+    } catch (err) {
+      const where = Array.isArray(raw) ? `input.messages[${i}]` : "input.messages";
+      throw new InvalidInputError(`${where} is not a message: ${((err as Error).message ?? String(err)).split("\n")[0]}`);
+    }
+  });
 }

@@ -12,7 +12,7 @@ import { closeLockSession, holdRun, type RunHold } from "./lock.js";
 import { cleanUpAbandoned, reconcileThread, withThreadReserved } from "./maintenance.js";
 import { tryClaim, withThreadQueue } from "./queue.js";
 import { parseRunRequest, type MultitaskStrategy, type RunRequest } from "./request.js";
-import { resolveRequest } from "./resolve.js";
+import { checkInputMessages, resolveRequest } from "./resolve.js";
 import { RUN_SQL, type RunRow, type RunStatus } from "./sql.js";
 import { Waiters } from "./waiters.js";
 
@@ -76,6 +76,7 @@ export class RunService {
     delete configurable.user_id;
     validateConfig(loaded, { ...configurable, ...(userId !== undefined ? { user_id: userId } : {}) });
     if (resolved.input !== undefined && resolved.input !== null) resolved.input = validateInput(loaded, resolved.input);
+    checkInputMessages(resolved.input);
     const stateless = options.threadId === undefined || options.threadId === null;
     if (!stateless && request.onCompletion !== undefined) throw new InvalidInputError("on_completion applies to stateless runs only");
     if (stateless && resolved.checkpointId) throw new InvalidInputError("a stateless run has no checkpoint to start from");
@@ -240,18 +241,23 @@ export class RunService {
    */
   async rollback(threadId: string, owner: string, options: { runId?: string } = {}): Promise<Run> {
     await this.deps.threads.get(threadId, owner);
-    return withThreadReserved(this.deps, threadId, "rollback", async () => {
+    return withThreadReserved(this.deps, threadId, "rollback", async (reservation) => {
       const latest = (await this.deps.db.pool.query<Run>(RUN_SQL.latest, [threadId])).rows[0];
       if (!latest) throw new NotFoundError(`thread "${threadId}" has no run to roll back`);
       if (options.runId !== undefined && assertRunId(options.runId) !== latest.runId) {
         await this.get(options.runId, owner, threadId);
         throw new ConflictError(`run ${options.runId} is not the latest run of thread "${threadId}"; roll back ${latest.runId} first`);
       }
+      // A state update or fork written after the run stands on it (one
+      // written before a run that saved no step of its own is refused too).
+      if ((await this.deps.checkpointer.lastRunOf(threadId)) === null) {
+        throw new ConflictError(`thread "${threadId}" was changed after run ${latest.runId} (a state update or a fork); fork it from an earlier checkpoint instead`);
+      }
       await this.deps.checkpointer.deleteRun(threadId, latest.runId);
       await this.deps.db.pool.query(RUN_SQL.deleteRolledBack, [latest.runId]);
       const loaded = await this.deps.project.load(latest.graphId);
       const graph = await loaded.instantiate({ configurable: { thread_id: threadId } }, { checkpointer: this.deps.checkpointer });
-      await this.deps.threads.refresh(threadId, graph);
+      await this.deps.threads.refresh(threadId, graph, { exceptRun: reservation });
       return latest;
     });
   }
@@ -304,7 +310,7 @@ export class RunService {
   }
 
   /** Runs `fn` while no run can start on the thread (see withThreadReserved). */
-  reserve<T>(threadId: string, what: string, fn: () => Promise<T>, options: { allowPending?: boolean } = {}): Promise<T> {
+  reserve<T>(threadId: string, what: string, fn: (reservation: string) => Promise<T>, options: { allowPending?: boolean } = {}): Promise<T> {
     return withThreadReserved(this.deps, threadId, what, fn, options);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Pregel } from "@langchain/langgraph";
 import type { Database } from "../db/database.js";
-import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
+import { ConflictError, InvalidInputError, NotFoundError, ThreadlineError, isThreadlineError } from "../errors.js";
 import { assertThreadId } from "../owners.js";
 import { pageOffset, pageSize, sortOrder } from "../paging.js";
 import { toJson } from "../stream/serialize.js";
@@ -45,7 +45,7 @@ export interface ThreadDependencies {
    * Runs `fn` while no run can start on the thread; refuses (ConflictError)
    * while one runs, or is pending unless `allowPending`.
    */
-  reserve<T>(threadId: string, what: string, fn: () => Promise<T>, options?: { allowPending?: boolean }): Promise<T>;
+  reserve<T>(threadId: string, what: string, fn: (reservation: string) => Promise<T>, options?: { allowPending?: boolean }): Promise<T>;
 }
 
 const STATUSES = new Set<ThreadStatus>(["idle", "busy", "interrupted", "error"]);
@@ -216,9 +216,9 @@ export class ThreadService {
     const at = await readState(graph, threadId, { checkpointId: options.checkpointId });
     if (!at.createdAt) throw new NotFoundError(`thread "${threadId}" has no checkpoint "${options.checkpointId}"`);
     const target = options.to === undefined ? threadId : (await this.copy(threadId, owner, { to: options.to })).threadId;
-    await this.deps.reserve(target, "fork", async () => {
+    await this.deps.reserve(target, "fork", async (reservation) => {
       await graph.updateState({ configurable: { thread_id: target, checkpoint_id: options.checkpointId } }, undefined);
-      await this.refresh(target, graph);
+      await this.refresh(target, graph, { exceptRun: reservation });
     });
     return this.get(target, owner);
   }
@@ -227,7 +227,7 @@ export class ThreadService {
   async state(threadId: string, owner: string, options: { checkpointId?: string; subgraphs?: boolean } = {}): Promise<ThreadStateView> {
     const thread = await this.get(threadId, owner);
     if (!thread.graphId) return emptyState();
-    const view = await readState(await this.deps.graph(thread.graphId), threadId, options);
+    const view = await readState(await this.deps.graph(thread.graphId), threadId, options).catch((err: unknown) => unreadable(threadId, err));
     if (options.checkpointId && !view.createdAt) throw new NotFoundError(`thread "${threadId}" has no checkpoint "${options.checkpointId}"`);
     return view;
   }
@@ -236,7 +236,7 @@ export class ThreadService {
   async history(threadId: string, owner: string, query: HistoryQuery = {}): Promise<ThreadStateView[]> {
     const thread = await this.get(threadId, owner);
     if (!thread.graphId) return [];
-    return readHistory(await this.deps.graph(thread.graphId), threadId, { ...query, limit: pageSize(query.limit, 10) });
+    return readHistory(await this.deps.graph(thread.graphId), threadId, { ...query, limit: pageSize(query.limit, 10) }).catch((err: unknown) => unreadable(threadId, err));
   }
 
   /**
@@ -258,14 +258,18 @@ export class ThreadService {
     // Throws NotFoundError for a checkpoint the thread does not have.
     if (update.checkpointId) await this.state(threadId, owner, { checkpointId: update.checkpointId });
     const config = { configurable: { thread_id: threadId, ...(update.checkpointId ? { checkpoint_id: update.checkpointId } : {}) } };
-    return this.deps.reserve(threadId, "update state", async () => {
+    const unknown = Object.keys((update.values ?? {}) as object).filter((key) => !(key in graph.channels) || key.startsWith("__"));
+    if (unknown.length) {
+      throw new InvalidInputError(`graph "${thread.graphId}" has no channel ${unknown.map((k) => `"${k}"`).join(", ")}`);
+    }
+    return this.deps.reserve(threadId, "update state", async (reservation) => {
       let next;
       try {
         next = await graph.updateState(config, update.values, update.asNode);
       } catch (err) {
         throw new InvalidInputError(`cannot update the state of thread "${threadId}": ${(err as Error).message.split("\n")[0]}`, { cause: err });
       }
-      await this.refresh(threadId, graph);
+      await this.refresh(threadId, graph, { exceptRun: reservation });
       const view = await readState(graph, threadId, { checkpointId: next.configurable?.checkpoint_id as string });
       return { checkpoint: view.checkpoint };
     });
@@ -301,10 +305,18 @@ export class ThreadService {
     // A graph since removed from the project leaves the thread as it is.
     const graph = await this.deps.graph(row.graphId).catch(() => undefined);
     if (!graph) return row;
-    const view = await readState(graph, row.threadId);
+    const view = await readState(graph, row.threadId).catch(() => undefined);
+    if (!view) return row;
     await this.db.pool.query(THREAD_SQL.fill, [row.threadId, view.values, view.interrupts]);
     return { ...row, values: view.values, interrupts: view.interrupts, status: row.status === "idle" ? statusOf(view) : row.status };
   }
+}
+
+/** A state the graph cannot read back (e.g. input it could not take): a typed error with the way out. */
+function unreadable(threadId: string, err: unknown): never {
+  if (isThreadlineError(err)) throw err;
+  const reason = ((err as Error)?.message ?? String(err)).split("\n")[0];
+  throw new ThreadlineError("corrupt_state", `the state of thread "${threadId}" cannot be read (${reason}); roll its latest run back (threadline threads rollback ${threadId}) or delete it`);
 }
 
 function filters(query: Omit<ThreadSearch, "sortBy" | "sortOrder" | "limit" | "offset">, owner: string): unknown[] {

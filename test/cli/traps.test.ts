@@ -44,6 +44,14 @@ describe.each(BACKENDS)("the CLI as a new user meets it [%s]", (backend) => {
     expect(other.stderr).toBe('threadline: unknown thread "a1"\n');
   });
 
+  it("refuses messages the graph could not take, before anything is written", async () => {
+    await open();
+    const bad = await cli("run", "echo", "--thread", "e2", "--input", '{"messages":[{"foo":1}]}');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^threadline: input\.messages\[0\] is not a message: /);
+    expect(jsonOf(await cli("threads", "list", "--json"))).toEqual([]);
+  });
+
   it("reports a run stopped at a static breakpoint as interrupted, and continues it", async () => {
     await open();
     const stopped = await cli("run", "paused", "--thread", "b1", "--input", '{"label":"b"}');
@@ -75,6 +83,7 @@ describe.each(BACKENDS)("the CLI as a new user meets it [%s]", (backend) => {
     const back = jsonOf(await cli("threads", "show", "f1", "--json"));
     expect(back.state.values.log).toEqual(["ok:s1", "ok:s2", "ok:s3", "ok:s4", "ok:s5", "ok:s6"]);
     expect(back.state.next).toEqual([]);
+    expect(back.thread.status).toBe("idle");
 
     // Or the state is mended as if a node had written it, and the run goes on.
     await cli("run", "paced", "--thread", "f2", "--input", '{"label":"fail:s3"}');
@@ -85,6 +94,12 @@ describe.each(BACKENDS)("the CLI as a new user meets it [%s]", (backend) => {
     expect(mended.values.log).toEqual(["fail:s3:s1", "fail:s3:s2", "fixed:s3", "fixed:s4", "fixed:s5", "fixed:s6"]);
     const badNode = await cli("threads", "update", "f2", "--values", '{"label":"x"}', "--as-node", "nope");
     expect(badNode.stderr).toMatch(/graph "paced" has no node "nope"; nodes: s1, s2, s3, s4, s5, s6/);
+    const badKey = await cli("threads", "update", "f2", "--values", '{"nope":1}');
+    expect(badKey.stderr).toBe('threadline: graph "paced" has no channel "nope"\n');
+    // A state written after a run stands on it: that run can no longer be rolled back alone.
+    expect((await cli("threads", "update", "f2", "--values", '{"label":"later"}', "--as-node", "s6")).code).toBe(0);
+    const refused = await cli("threads", "rollback", "f2");
+    expect(refused.stderr).toMatch(/was changed after run [0-9a-f-]{36} \(a state update or a fork\)/);
 
     const history = jsonOf(await cli("threads", "show", "f1", "--json", "--history", "50")).history as { checkpoint: { checkpointId: string }; next: string[] }[];
     const beforeS4 = history.find((h) => h.next[0] === "s4" && (h as unknown as { values: { log: string[] } }).values.log.length === 3)!;
