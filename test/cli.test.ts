@@ -157,18 +157,3 @@ describe("threadline CLI without a database", () => {
   });
 });
 
-describe.runIf(BACKENDS.includes("postgres"))("threadline CLI from concurrent processes [postgres]", () => {
-  it("migrates once when several processes start on a fresh schema together", async () => {
-    const sandbox = await cliSandbox("postgres");
-    try {
-      const results = await Promise.all(
-        Array.from({ length: 4 }, (_, i) => runCli(["run", "banking", "--thread", `p${i}`, "--input", "balance", "--json"], sandbox.env)),
-      );
-      for (const r of results) expect(jsonOf(r).status).toBe("interrupted");
-      const list = jsonOf<any[]>(await runMain(["threads", "list", "--json"], sandbox.env));
-      expect(list.map((t) => t.threadId).sort()).toEqual(["p0", "p1", "p2", "p3"]);
-    } finally {
-      await sandbox.dispose();
-    }
-  });
-});
