@@ -17,7 +17,7 @@ export {
 } from "./errors.js";
 export { type CheckpointDatabase, type PoolHolder, checkOut, withTransaction } from "./database.js";
 export { classifyFault, isTransientFault, type Fault, type FaultKind } from "./faults.js";
-export { applyMigrations, type Migration, type MigrationSet } from "./migrate.js";
+export { applyMigrations, withMigrationLock, type Migration, type MigrationSet } from "./migrate.js";
 export { LOST_PARENT_KEY } from "./encode.js";
 export { checkpointMigrations } from "./migrations.js";
 export { copyThread, deleteRun, deleteThreads, pruneThread, type DeleteResult } from "./lifecycle.js";

@@ -52,16 +52,31 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export async function applyMigrations(db: Pick<CheckpointDatabase, "pool" | "schema">, sets: readonly MigrationSet[]): Promise<number> {
   const { schema } = db;
-  if (schema !== undefined && !IDENTIFIER.test(schema)) {
-    throw new CheckpointInputError(`invalid schema name "${schema}": use lower-case letters, digits and underscores (at most 63, not starting with a digit)`);
-  }
-  return withTransaction(db, async (client) => {
-    await client.query(SQL.lock, [schema ?? null]);
+  return withMigrationLock(db, async (client) => {
     if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query(SQL.createTable);
     let count = 0;
     for (const set of sets) count += await applySet(client, set);
     return count;
+  });
+}
+
+/**
+ * Runs `fn` in one transaction holding the migration lock (keyed by the
+ * schema), so whatever `fn` does to the migration records cannot
+ * interleave with a migration in another process.
+ *
+ * @example
+ * await withMigrationLock(db, (client) => client.query("SELECT 1"));
+ */
+export async function withMigrationLock<T>(db: Pick<CheckpointDatabase, "pool" | "schema">, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const { schema } = db;
+  if (schema !== undefined && !IDENTIFIER.test(schema)) {
+    throw new CheckpointInputError(`invalid schema name "${schema}": use lower-case letters, digits and underscores (at most 63, not starting with a digit)`);
+  }
+  return withTransaction(db, async (client) => {
+    await client.query(SQL.lock, [schema ?? null]);
+    return fn(client);
   });
 }
 
