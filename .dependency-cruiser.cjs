@@ -61,8 +61,22 @@ module.exports = {
       name: "services-below-runs",
       severity: "error",
       comment: "Runs, the CLI and the server drive the services; the services never reach up to them.",
-      from: { path: "^src/(db|memory|graph|window|agent|store|threads|assistants)/" },
+      from: { path: "^src/(db|memory|graph|window|agent|store|threads|assistants|stream|models)/" },
       to: { path: "^src/(runs|cli|server|worker)/" },
+    },
+    {
+      name: "edges-on-top",
+      severity: "error",
+      comment: "The CLI and the HTTP server are entry points: the core never imports them, and the server never imports the CLI.",
+      from: { pathNot: "^src/(cli|bin)/|^src/cli\\.ts$" },
+      to: { path: "^src/cli/|^src/cli\\.ts$" },
+    },
+    {
+      name: "server-is-an-edge",
+      severity: "error",
+      comment: "Only the server and the CLI (its `serve` command) reach the HTTP edge.",
+      from: { pathNot: "^src/(cli|server)/" },
+      to: { path: "^src/server/" },
     },
   ],
   options: {

@@ -8,6 +8,8 @@ process.once("SIGINT", () => {
   interrupted.abort();
   process.once("SIGINT", () => process.exit(130));
 });
+// `serve` stops gracefully on either.
+process.once("SIGTERM", () => interrupted.abort());
 
 const code = await main(process.argv.slice(2), readEnvironment(process.env), {
   out: (line) => process.stdout.write(line + "\n"),

@@ -85,6 +85,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     graph,
     removers: [(threadId) => checkpointer.deleteThread(threadId), (threadId) => recall.deleteThread(threadId)],
     copyCheckpoints: (from, to) => checkpointer.copyThread(from, to),
+    pruneCheckpoints: (threadId) => checkpointer.prune(threadId, { keepLatest: 1 }),
     reserve: (threadId, what, fn, reserveOptions) => runs!.reserve(threadId, what, fn, reserveOptions),
   });
   const events = new RunEventLog(db);

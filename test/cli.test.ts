@@ -84,7 +84,7 @@ describe.each(BACKENDS)("threadline CLI [%s]", (backend) => {
       [["run", "banking", "--thread", "x", "--input", "{not json"], /^threadline: --input is not valid JSON/],
       [["run", "banking", "--thread", "x", "--input", '{"message": 5}'], /^threadline: invalid input for graph "banking": message: /],
       [["run", "banking", "--thread", "ghost", "--resume", "1234"], /^threadline: unknown thread "ghost"$/],
-      [["threads", "show", "ghost"], /^threadline: unknown thread "ghost"$/],
+      [["threads", "show", "ghost"], /^threadline: unknown thread "ghost" \(threads of a named user need --user <id>\)$/],
       [["run", "banking", "--input", "hi"], /^threadline: --thread is required/],
       [["run", "banking", "--thread", "x", "--bogus"], /^threadline: Unknown option '--bogus'/],
     ];

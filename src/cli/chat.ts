@@ -2,19 +2,20 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { openCore, type Core } from "../core.js";
 import { openDatabase } from "../db/open.js";
-import type { LoadedGraph } from "../graph/loader.js";
-import { loadProject } from "../graph/project.js";
-import { ConflictError, InvalidInputError, RunFailedError } from "../errors.js";
-import { assertThreadId, assertUserId } from "../owners.js";
+import { validateConfig } from "../graph/project.js";
+import { ConflictError, InvalidInputError, NotFoundError, RunFailedError } from "../errors.js";
+import { assertThreadId, ownerOf, userIdOf } from "../owners.js";
 import type { RunEvent } from "../stream/log.js";
 import { driveRun, interruptsOf, type RunAction } from "./drive.js";
 import type { CliEnvironment } from "./env.js";
 import { chatFault } from "./faults.js";
+import { formatValues, unknownThread } from "./format.js";
 import { inputChannels, textInputOf } from "./input.js";
 import { chatModelFromEnvironment } from "./model.js";
+import { openProject } from "./session.js";
 import { UsageError } from "./usage.js";
 
-export const CHAT_USAGE = "threadline chat <graph> --thread <id> --user <id>";
+export const CHAT_USAGE = "threadline chat <graph> --thread <id> [--user <id>]";
 
 export interface ChatIO {
   /** Whole lines (status, tool calls). */
@@ -29,9 +30,11 @@ const EXIT = "/exit";
 const PREVIEW = 100;
 
 /**
- * An interactive chat with a graph on one thread, as one user: each line is
- * a turn (a run, executed here), the reply streams as it is generated, tool
- * calls show as one line each. Resumes an existing thread (and first
+ * An interactive chat with a graph on one thread, as one user (or, without
+ * --user, the anonymous owner, whose threads `threadline run` makes too):
+ * each line is a turn (a run, executed here), the reply streams as it is
+ * generated, tool calls show as one line each; a graph without messages
+ * shows its values when a turn ends. Resumes an existing thread (and first
  * finishes a run that was cut off); `/exit` or end of input ends it.
  *
  * @example
@@ -46,21 +49,23 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   const [graphId, ...extra] = positionals;
   if (!graphId || extra.length) throw new UsageError(`usage: ${CHAT_USAGE}`);
   if (!values.thread) throw new UsageError(`--thread is required; usage: ${CHAT_USAGE}`);
-  if (!values.user) throw new UsageError(`--user is required; usage: ${CHAT_USAGE}`);
   const threadId = assertThreadId(values.thread);
-  const userId = assertUserId(values.user);
+  const owner = ownerOf(values.user);
   // Everything that needs no database is checked first, so a bad command
   // never creates a data folder.
-  const project = await loadProject(env.projectFile);
+  const project = await openProject(env);
   const loaded = await project.load(graphId);
+  // A graph that needs a user (the agent) says so now, not on the first line.
+  validateConfig(loaded, values.user === undefined ? {} : { user_id: values.user });
   const chatModel = loaded.requiresChatModel ? await chatModelFromEnvironment(env) : undefined;
-  const textInput = textInputOf(loaded, inputChannels(await loaded.instantiate({ configurable: {} }, {})));
+  const channels = inputChannels(await loaded.instantiate({ configurable: {} }, {}));
+  const textInput = textInputOf(loaded, channels);
   const checkpoints = env.checkpoints();
   const db = await openDatabase(env.database());
   let core: Core | undefined;
   try {
     core = await openCore({ db, project, checkpoints, ...(chatModel ? { chatModel } : {}) });
-    const session = new ChatSession(core, graphId, threadId, userId, io);
+    const session = new ChatSession(core, { graphId, threadId, owner, messages: channels.includes("messages") }, io);
     await session.start();
     const interactive = (io.input as { isTTY?: boolean }).isTTY === true;
     const lines = readLines(io.input);
@@ -77,7 +82,7 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
       lines.close();
     }
   } catch (err) {
-    throw chatFault(err, db.location, { graphId, threadId, userId });
+    throw chatFault(err, db.location, { graphId, threadId, userId: owner });
   } finally {
     await (core ? core.close() : db.close());
   }
@@ -93,30 +98,44 @@ class ChatSession {
   private streamed = false;
   private unsaved: unknown[] = [];
 
+  private readonly graphId: string;
+  private readonly threadId: string;
+  private readonly owner: string;
+  /** Whether the graph has a messages channel, whose turns show as messages rather than as values. */
+  private readonly messages: boolean;
+
   constructor(
     private readonly core: Core,
-    private readonly graphId: string,
-    private readonly threadId: string,
-    private readonly userId: string,
+    target: { graphId: string; threadId: string; owner: string; messages: boolean },
     private readonly io: ChatIO,
-  ) {}
+  ) {
+    this.graphId = target.graphId;
+    this.threadId = target.threadId;
+    this.owner = target.owner;
+    this.messages = target.messages;
+  }
 
   get isPaused(): boolean {
     return this.paused;
   }
 
   async start(): Promise<void> {
-    const thread = await this.core.threads.find(this.threadId, this.userId);
+    const thread = await this.core.threads.find(this.threadId, this.owner);
     if (!thread) {
-      this.io.out(`new thread ${this.threadId} · ${this.graphId} · user ${this.userId} (/exit to end)`);
+      // Another owner's thread: refused now, not by the first line's run.
+      if (await this.core.threads.exists(this.threadId)) {
+        throw new NotFoundError(unknownThread(this.threadId, userIdOf(this.owner)));
+      }
+      const user = userIdOf(this.owner);
+      this.io.out(`new thread ${this.threadId} · ${this.graphId}${user ? ` · user ${user}` : ""} (/exit to end)`);
       return;
     }
     if (thread.graphId && thread.graphId !== this.graphId) {
       throw new InvalidInputError(`thread "${this.threadId}" belongs to graph "${thread.graphId}", not "${this.graphId}"`);
     }
-    const state = await this.core.threads.state(this.threadId, this.userId);
+    const state = await this.core.threads.state(this.threadId, this.owner);
     const count = Array.isArray(state.values.messages) ? state.values.messages.length : 0;
-    this.io.out(`resumed thread ${this.threadId} (${count} message${count === 1 ? "" : "s"})`);
+    this.io.out(`resumed thread ${this.threadId}${this.messages ? ` (${count} message${count === 1 ? "" : "s"})` : ` · ${this.graphId}`}`);
     const interrupts = interruptsOf(state);
     this.waiting = interrupts.length > 0;
     if (this.waiting) this.showInterrupts(interrupts.map((i) => i.value));
@@ -143,9 +162,9 @@ class ChatSession {
     const outcome = await driveRun(this.core, {
       graphId: this.graphId,
       threadId: this.threadId,
-      owner: this.userId,
+      owner: this.owner,
       action,
-      streamModes: ["updates", "messages", "checkpoints"],
+      streamModes: ["updates", "messages-tuple", "checkpoints"],
       onEvent: (event) => this.event(event),
     });
     this.steps();
@@ -155,6 +174,8 @@ class ChatSession {
     this.paused = !this.waiting && outcome.state.next.length > 0;
     if (this.waiting) this.showInterrupts(interrupts.map((i) => i.value));
     else if (this.paused) this.io.out(`stopped before: ${outcome.state.next.join(", ")} (press enter to go on)`);
+    // A graph without messages has no reply to stream: its values are the answer.
+    else if (!this.messages) this.io.out(formatValues(outcome.state.values));
   }
 
   private event(event: RunEvent): void {

@@ -1,5 +1,6 @@
 import type { DatabaseOptions } from "../db/open.js";
 import { ConfigurationError } from "../errors.js";
+import type { Project } from "../graph/project.js";
 import { readModelEnvironment, type ChatModelSettings, type ModelVariables } from "../models/config.js";
 
 /** Everything the CLI takes from the environment, read once at the entrypoint. */
@@ -24,36 +25,71 @@ export interface CliEnvironment {
    * ConfigurationError for a value it does not understand.
    */
   checkpoints: () => { synchronousCommit?: boolean };
+  /**
+   * Puts the project's `env` (langgraph.json) into the environment this was
+   * read from (process.env for the CLI; see applyProjectEnv). Called once
+   * the project file is read, before any graph module is imported.
+   */
+  applyProject: (project: Pick<Project, "env">) => void;
+}
+
+/**
+ * Sets each variable of langgraph.json's `env` that `env` does not have:
+ * what the process was started with wins, as with LangGraph's CLI. Call it
+ * before any graph module is imported, since a module may read its
+ * settings as it loads. Returns the names it set.
+ *
+ * @example
+ * applyProjectEnv(await loadProject("langgraph.json"), process.env);
+ */
+export function applyProjectEnv(project: Pick<Project, "env">, env: NodeJS.ProcessEnv): string[] {
+  const set: string[] = [];
+  for (const [name, value] of Object.entries(project.env)) {
+    if (env[name] !== undefined) continue;
+    env[name] = value;
+    set.push(name);
+  }
+  return set;
 }
 
 const SWITCH: Record<string, boolean> = { on: true, true: true, "1": true, off: false, false: false, "0": false };
 
 export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
-  const modelVariables: ModelVariables = {
+  // The database settings are the process's own: a project's env never
+  // changes them, so every command (checkpoints verify reads no project)
+  // opens the same database the same way.
+  const own = { ...env };
+  return {
+    database: () => ({
+      url: own.DATABASE_URL || undefined,
+      dataDir: own.THREADLINE_DATA_DIR || undefined,
+      schema: own.THREADLINE_SCHEMA || undefined,
+      connectTimeoutMs: milliseconds(own, "THREADLINE_CONNECT_TIMEOUT_MS"),
+      statementTimeoutMs: milliseconds(own, "THREADLINE_STATEMENT_TIMEOUT_MS"),
+    }),
+    projectFile: env.THREADLINE_PROJECT || "langgraph.json",
+    // Read when a command needs the model, after the project's env is in:
+    // the model serves the graphs, so a key in their .env works.
+    model: () => readModelEnvironment(modelVariables(env)),
+    checkpoints: () => {
+      const raw = own.THREADLINE_SYNCHRONOUS_COMMIT?.trim().toLowerCase();
+      if (!raw) return {};
+      const synchronousCommit = SWITCH[raw];
+      if (synchronousCommit === undefined) {
+        throw new ConfigurationError(`THREADLINE_SYNCHRONOUS_COMMIT must be on or off, got "${own.THREADLINE_SYNCHRONOUS_COMMIT}"`);
+      }
+      return { synchronousCommit };
+    },
+    applyProject: (project) => void applyProjectEnv(project, env),
+  };
+}
+
+function modelVariables(env: NodeJS.ProcessEnv): ModelVariables {
+  return {
     OPENAI_API_KEY: env.OPENAI_API_KEY,
     OPENAI_BASE_URL: env.OPENAI_BASE_URL,
     THREADLINE_MODEL: env.THREADLINE_MODEL,
     THREADLINE_TEMPERATURE: env.THREADLINE_TEMPERATURE,
-  };
-  return {
-    database: () => ({
-      url: env.DATABASE_URL || undefined,
-      dataDir: env.THREADLINE_DATA_DIR || undefined,
-      schema: env.THREADLINE_SCHEMA || undefined,
-      connectTimeoutMs: milliseconds(env, "THREADLINE_CONNECT_TIMEOUT_MS"),
-      statementTimeoutMs: milliseconds(env, "THREADLINE_STATEMENT_TIMEOUT_MS"),
-    }),
-    projectFile: env.THREADLINE_PROJECT || "langgraph.json",
-    model: () => readModelEnvironment(modelVariables),
-    checkpoints: () => {
-      const raw = env.THREADLINE_SYNCHRONOUS_COMMIT?.trim().toLowerCase();
-      if (!raw) return {};
-      const synchronousCommit = SWITCH[raw];
-      if (synchronousCommit === undefined) {
-        throw new ConfigurationError(`THREADLINE_SYNCHRONOUS_COMMIT must be on or off, got "${env.THREADLINE_SYNCHRONOUS_COMMIT}"`);
-      }
-      return { synchronousCommit };
-    },
   };
 }
 

@@ -1,7 +1,7 @@
 import { translateDatabaseError } from "../db/errors.js";
 import { DatabaseUnavailableError } from "../errors.js";
 import type { Core } from "../core.js";
-import { ownerOf } from "../owners.js";
+import { ownerOf, userIdOf } from "../owners.js";
 import { type RunTarget, continueCommand, resumeCommand, showCommand } from "./format.js";
 
 /**
@@ -58,10 +58,11 @@ function wayOn(where: Standing | undefined, target: RunTarget): string {
  * command, which finishes a run that was cut off and shows a pending
  * question again when it starts.
  */
-export function chatFault(err: unknown, location: string, target: Required<RunTarget>): unknown {
+export function chatFault(err: unknown, location: string, target: RunTarget): unknown {
   const fault = translateDatabaseError(err, { location, threadId: target.threadId });
   if (!(fault instanceof DatabaseUnavailableError)) return fault;
-  const command = `threadline chat ${target.graphId} --thread ${target.threadId} --user ${target.userId}`;
+  const user = target.userId ? userIdOf(target.userId) : undefined;
+  const command = `threadline chat ${target.graphId} --thread ${target.threadId}${user ? ` --user ${user}` : ""}`;
   return new DatabaseUnavailableError(`${fault.message}; once it is back, continue with: ${command}`, {
     cause: fault.cause ?? err,
     reason: fault.reason,

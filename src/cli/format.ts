@@ -53,8 +53,23 @@ export function formatOutcome(out: RunOutcome): string {
   const target = { graphId: out.graphId, threadId: out.threadId, userId: out.owner };
   const lines = [`thread ${out.threadId} · ${out.graphId} · ${out.status}`];
   lines.push(...wayOn(out.state, target).map((line) => `  ${line}`));
-  if (out.status === "complete") lines.push(JSON.stringify(out.state.values, null, 2));
+  if (out.status === "complete") lines.push(formatValues(out.state.values));
   return lines.join("\n");
+}
+
+/** A state's values, as a run that completed shows them. */
+export function formatValues(values: Record<string, unknown>): string {
+  return JSON.stringify(values, null, 2);
+}
+
+/**
+ * The refusal for a thread the owner does not have. Without --user a
+ * command acts for the anonymous owner, so the hint says where a named
+ * user's threads are; it comes whether or not such a thread exists, so it
+ * tells nothing of other users' threads.
+ */
+export function unknownThread(threadId: string, userId: string | undefined): string {
+  return `unknown thread "${threadId}"${userId === undefined ? " (threads of a named user need --user <id>)" : ""}`;
 }
 
 /** What the thread waits for and the command that carries it on. */

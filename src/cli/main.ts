@@ -6,10 +6,12 @@ import { demoCommand } from "./demo.js";
 import type { CliEnvironment } from "./env.js";
 import { MIGRATE_USAGE, migrateCommand } from "./migrate.js";
 import { RUN_USAGE, runCommand } from "./run.js";
+import { SERVE_USAGE, serveCommand } from "./serve.js";
 import { THREADS_USAGE, threadsCommand } from "./threads.js";
 import { UsageError } from "./usage.js";
 
 export const USAGE = `usage:
+  ${SERVE_USAGE}
   ${RUN_USAGE}
   ${THREADS_USAGE.replaceAll(" | ", "\n  ")}
   ${CHAT_USAGE}
@@ -36,6 +38,9 @@ export async function main(argv: string[], env: CliEnvironment, io: CliIO): Prom
       case "run":
         await runCommand(rest, env, io.out, io.signal);
         return io.signal?.aborted ? 130 : 0;
+      case "serve":
+        await serveCommand(rest, env, { out: io.out, err: io.err, ...(io.signal ? { signal: io.signal } : {}) });
+        return 0;
       case "threads":
         await threadsCommand(rest, env, io.out);
         return 0;

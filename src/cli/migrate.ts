@@ -1,7 +1,7 @@
 import { migrateAll } from "../core.js";
 import { openDatabase } from "../db/open.js";
-import { loadProject } from "../graph/project.js";
 import type { CliEnvironment } from "./env.js";
+import { openProject } from "./session.js";
 import { UsageError } from "./usage.js";
 
 export const MIGRATE_USAGE = "threadline migrate [--json]";
@@ -14,7 +14,7 @@ export const MIGRATE_USAGE = "threadline migrate [--json]";
 export async function migrateCommand(argv: string[], env: CliEnvironment, out: (line: string) => void): Promise<void> {
   const json = argv.length === 1 && argv[0] === "--json";
   if (argv.length && !json) throw new UsageError(`usage: ${MIGRATE_USAGE}`);
-  const project = await loadProject(env.projectFile);
+  const project = await openProject(env);
   const db = await openDatabase(env.database());
   try {
     const applied = await migrateAll(db, project);

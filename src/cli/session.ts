@@ -10,6 +10,16 @@ export interface SessionServices {
 }
 
 /**
+ * Reads the project file and puts its `env` into the environment, before
+ * anything imports a graph module.
+ */
+export async function openProject(env: CliEnvironment): Promise<Project> {
+  const project = await loadProject(env.projectFile);
+  env.applyProject(project);
+  return project;
+}
+
+/**
  * Opens the project file, then the database (migrating everything), and
  * runs `fn` with the core, which is always closed after.
  */
@@ -18,7 +28,7 @@ export async function withCore<T>(
   fn: (core: Core) => Promise<T>,
   before?: (project: Project) => Promise<SessionServices | void>,
 ): Promise<T> {
-  const project = await loadProject(env.projectFile);
+  const project = await openProject(env);
   // Checks that need no database (unknown graph, malformed input, missing
   // model settings) run first, so a bad command never creates a data folder
   // or a row.

@@ -1,8 +1,10 @@
 import { parseArgs } from "node:util";
+import type { Core } from "../core.js";
+import { NotFoundError } from "../errors.js";
 import { assertThreadId, ownerOf } from "../owners.js";
 import type { Thread } from "../threads/service.js";
 import type { CliEnvironment } from "./env.js";
-import { formatThread, formatThreadList, showCommand } from "./format.js";
+import { formatThread, formatThreadList, showCommand, unknownThread } from "./format.js";
 import { parseJsonObject, parsePositiveInt } from "./input.js";
 import { withCore } from "./session.js";
 import { UsageError } from "./usage.js";
@@ -67,12 +69,18 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
   if (id === undefined || extra.length) throw usage();
   const threadId = assertThreadId(id);
   const owner = ownerOf(values.user);
+  // Without --user a command acts for the anonymous owner: a named user's
+  // thread is unknown then, and the refusal says how to reach one.
+  const onThread = (fn: (core: Core) => Promise<void>) =>
+    withCore(env, fn).catch((err: unknown) => {
+      throw values.user === undefined && isUnknownThread(err, threadId) ? new NotFoundError(unknownThread(threadId, undefined)) : err;
+    });
   const done = (what: string, result: Record<string, unknown>) =>
     out(values.json ? JSON.stringify(result) : `${what}; see ${showCommand({ threadId, userId: values.user ?? null })}`);
   switch (sub) {
     case "show": {
       const limit = parsePositiveInt(values.history, "--history", 100);
-      await withCore(env, async (core) => {
+      await onThread(async (core) => {
         const thread = await core.threads.get(threadId, owner);
         const view = { thread, state: await core.threads.state(threadId, owner), history: await core.threads.history(threadId, owner, { limit }) };
         out(values.json ? JSON.stringify(view) : formatThread(view));
@@ -80,13 +88,13 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
       return;
     }
     case "delete":
-      await withCore(env, async (core) => {
+      await onThread(async (core) => {
         await core.threads.delete(threadId, owner);
         out(values.json ? JSON.stringify({ deleted: threadId }) : `deleted thread ${threadId} with its checkpoints, runs and recall memory`);
       });
       return;
     case "rollback":
-      await withCore(env, async (core) => {
+      await onThread(async (core) => {
         const run = await core.runs.rollback(threadId, owner, values.run === undefined ? {} : { runId: values.run });
         done(`rolled back run ${run.runId} of thread ${threadId}`, { threadId, rolledBack: run.runId });
       });
@@ -94,7 +102,7 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
     case "fork": {
       if (!values.checkpoint) throw new UsageError("--checkpoint is required: the checkpoint to fork from (see threads show)");
       const to = values.to === undefined ? undefined : assertThreadId(values.to);
-      await withCore(env, async (core) => {
+      await onThread(async (core) => {
         const thread = await core.threads.fork(threadId, owner, { checkpointId: values.checkpoint!, ...(to ? { to } : {}) });
         out(
           values.json
@@ -107,7 +115,7 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
     case "update": {
       if (values.values === undefined) throw new UsageError("--values is required: a JSON object of state values");
       const update = parseJsonObject(values.values, "--values");
-      await withCore(env, async (core) => {
+      await onThread(async (core) => {
         const result = await core.threads.updateState(threadId, owner, { values: update, ...(values["as-node"] ? { asNode: values["as-node"] } : {}) });
         done(`wrote checkpoint ${result.checkpoint?.checkpointId} on thread ${threadId}`, { threadId, checkpointId: result.checkpoint?.checkpointId ?? null });
       });
@@ -116,4 +124,8 @@ export async function threadsCommand(argv: string[], env: CliEnvironment, out: (
     default:
       throw usage();
   }
+}
+
+function isUnknownThread(err: unknown, threadId: string): boolean {
+  return err instanceof NotFoundError && err.message === `unknown thread "${threadId}"`;
 }

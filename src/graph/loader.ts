@@ -56,6 +56,11 @@ export interface LoadedGraph {
   configSchema?: z.ZodType;
   requiresChatModel: boolean;
   /**
+   * The state channels input may write (not LangGraph's own), when known
+   * without a run: for a graph exported as such, not for a factory.
+   */
+  inputChannels?: string[];
+  /**
    * The graph for one run. A factory export is called with the run's config;
    * the result has `attach`'s checkpointer and store, never the module's own
    * (a checkpointer or store the module compiled in is dropped even when
@@ -125,6 +130,7 @@ export async function loadGraph(id: string, spec: GraphSpec): Promise<LoadedGrap
   const copies = new WeakMap<object, WeakMap<object, CompiledGraph>>();
   return {
     ...module,
+    inputChannels: Object.keys(build.channels).filter((name) => !name.startsWith("__") && !name.includes(":")),
     async instantiate(_config, attach) {
       const byCheckpointer = copies.get(attach.checkpointer ?? NONE) ?? new WeakMap<object, CompiledGraph>();
       copies.set(attach.checkpointer ?? NONE, byCheckpointer);
@@ -136,6 +142,20 @@ export async function loadGraph(id: string, spec: GraphSpec): Promise<LoadedGrap
       return graph;
     },
   };
+}
+
+/**
+ * One export of a module of the project (langgraph.json's `http.app`,
+ * `auth.path`), imported from the module's own folder; a missing file or
+ * export, or a module that does not load, is a ConfigurationError naming
+ * `what` and the file.
+ */
+export async function loadExport(what: string, ref: { spec: string; file: string; exportName: string }): Promise<unknown> {
+  if (!(await isFile(ref.file))) throw new ConfigurationError(`${what}: ${ref.file} does not exist (langgraph.json: "${ref.spec}")`);
+  const exported = exportsOf(await importModule(what, ref.file));
+  const value = exported(ref.exportName);
+  if (value === undefined) throw new ConfigurationError(`${what}: ${ref.file} has no export named "${ref.exportName}"; it exports ${exported.names().join(", ") || "nothing"}`);
+  return isThenable(value) ? await value : value;
 }
 
 // A compiled graph stays as it is (copied per run), a StateGraph is compiled

@@ -4,13 +4,31 @@ import { z } from "zod";
 import { ConfigurationError } from "../errors.js";
 import { readEnvFile } from "./env.js";
 
+const ModuleSpec = z.string().regex(/^[^:]+:[A-Za-z_$][\w$]*$/, 'expected "./path/to/module.ts:exportName"');
+
+const Cors = z
+  .object({
+    allow_origins: z.array(z.string()).optional(),
+    allow_origin_regex: z.string().optional(),
+    allow_methods: z.array(z.string()).optional(),
+    allow_headers: z.array(z.string()).optional(),
+    allow_credentials: z.boolean().optional(),
+    expose_headers: z.array(z.string()).optional(),
+    max_age: z.number().optional(),
+  })
+  .strict();
+
 /** langgraph.json, in the format of LangGraph's CLI; fields we do not use pass through. */
 const ProjectFile = z
   .object({
-    graphs: z.record(z.string(), z.string().regex(/^[^:]+:[A-Za-z_$][\w$]*$/, 'expected "./path/to/module.ts:exportName"')),
+    graphs: z.record(z.string(), z.union([ModuleSpec, z.object({ path: ModuleSpec, description: z.string().optional() }).loose()])),
     node_version: z.string().optional(),
     env: z.union([z.string(), z.record(z.string(), z.string())]).optional(),
     dependencies: z.array(z.string()).optional(),
+    http: z.object({ app: ModuleSpec.optional(), cors: Cors.optional() }).loose().optional(),
+    auth: z.object({ path: ModuleSpec.optional(), disable_studio_auth: z.boolean().optional() }).loose().optional(),
+    store: z.unknown().optional(),
+    checkpointer: z.unknown().optional(),
   })
   .loose();
 
@@ -18,6 +36,7 @@ const ProjectFile = z
 export interface GraphSpec {
   /** The spec as written in langgraph.json, e.g. "./graphs/banking.ts:graph". */
   spec: string;
+  description?: string;
   /** Absolute path of the module. */
   file: string;
   exportName: string;
@@ -31,6 +50,17 @@ export interface ProjectFileContents {
   graphs: Record<string, GraphSpec>;
   /** The variables of `env`, inline or read from the file it names. */
   env: Record<string, string>;
+  /** `http.app`: the user's Hono app, as a module spec resolved like a graph's; `http.cors`. */
+  http: { app?: ModuleRef; cors?: z.output<typeof Cors> };
+  /** `auth.path`: the module exporting an `Auth` of `@langchain/langgraph-sdk/auth`. */
+  auth?: ModuleRef;
+}
+
+/** An export of a module of the project. */
+export interface ModuleRef {
+  spec: string;
+  file: string;
+  exportName: string;
 }
 
 /**
@@ -60,11 +90,29 @@ export async function readProjectFile(configPath: string): Promise<ProjectFileCo
     throw new ConfigurationError(`${path}: ${issue.path.join(".") || "root"}: ${issue.message}`);
   }
   const root = dirname(path);
-  const graphs: Record<string, GraphSpec> = {};
-  for (const [id, spec] of Object.entries(parsed.data.graphs)) {
-    const colon = spec.lastIndexOf(":");
-    graphs[id] = { spec, file: resolve(root, spec.slice(0, colon)), exportName: spec.slice(colon + 1) };
+  for (const section of ["store", "checkpointer"] as const) {
+    const value = parsed.data[section];
+    if (value !== undefined && value !== null && !(typeof value === "object" && Object.keys(value).length === 0)) {
+      throw new ConfigurationError(`${path}: the "${section}" section is not supported: Threadline keeps ${section === "store" ? "the store" : "checkpoints"} in its own database (DATABASE_URL or the embedded one); remove the section`);
+    }
   }
-  const { env } = parsed.data;
-  return { path, root, graphs, env: typeof env === "string" ? await readEnvFile(resolve(root, env)) : { ...env } };
+  const graphs: Record<string, GraphSpec> = {};
+  for (const [id, entry] of Object.entries(parsed.data.graphs)) {
+    const spec = typeof entry === "string" ? entry : entry.path;
+    graphs[id] = { ...moduleRef(root, spec), ...(typeof entry === "object" && entry.description ? { description: entry.description } : {}) };
+  }
+  const { env, http, auth } = parsed.data;
+  return {
+    path,
+    root,
+    graphs,
+    env: typeof env === "string" ? await readEnvFile(resolve(root, env)) : { ...env },
+    http: { ...(http?.app ? { app: moduleRef(root, http.app) } : {}), ...(http?.cors ? { cors: http.cors } : {}) },
+    ...(auth?.path ? { auth: moduleRef(root, auth.path) } : {}),
+  };
+}
+
+function moduleRef(root: string, spec: string): ModuleRef {
+  const colon = spec.lastIndexOf(":");
+  return { spec, file: resolve(root, spec.slice(0, colon)), exportName: spec.slice(colon + 1) };
 }

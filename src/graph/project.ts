@@ -1,7 +1,9 @@
 import type { z } from "zod";
 import { InvalidInputError, NotFoundError } from "../errors.js";
 import { loadGraph, type LoadedGraph } from "./loader.js";
-import { readProjectFile } from "./project-file.js";
+import { readProjectFile, type ModuleRef, type ProjectFileContents } from "./project-file.js";
+
+export type { ModuleRef } from "./project-file.js";
 
 export type { GraphAttachments, GraphModule, LoadedGraph } from "./loader.js";
 
@@ -17,6 +19,10 @@ export interface Project {
    * go into `process.env`.
    */
   env: Record<string, string>;
+  /** langgraph.json's `http` section: the user's Hono app (`app`) and CORS settings. */
+  http: ProjectFileContents["http"];
+  /** langgraph.json's `auth.path`. */
+  auth?: ModuleRef;
   /** The graph declared under `id`, its module imported once. */
   load(id: string): Promise<LoadedGraph>;
 }
@@ -39,6 +45,8 @@ export async function loadProject(configPath: string): Promise<Project> {
     root: contents.root,
     graphIds: Object.keys(contents.graphs),
     env: contents.env,
+    http: contents.http,
+    ...(contents.auth ? { auth: contents.auth } : {}),
     load(id) {
       const spec = Object.hasOwn(contents.graphs, id) ? contents.graphs[id] : undefined;
       if (!spec) return Promise.reject(new NotFoundError(`unknown graph "${id}"; ${describeIds(Object.keys(contents.graphs))}`));
@@ -74,4 +82,30 @@ function check(schema: z.ZodType | undefined, value: unknown, what: string): unk
   const issue = result.error.issues[0]!;
   const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
   throw new InvalidInputError(`${what}: ${where}${issue.message}`);
+}
+
+/**
+ * The project without the graphs whose module does not load: each failure
+ * goes to `report` (with the file, line and reason the loader gives), so a
+ * server can still serve the graphs that do.
+ *
+ * @example
+ * const served = await loadableProject(project, (id, err) => console.error(err.message));
+ */
+export async function loadableProject(project: Project, report: (graphId: string, err: Error) => void): Promise<Project> {
+  const ok: string[] = [];
+  for (const id of project.graphIds) {
+    try {
+      await project.load(id);
+      ok.push(id);
+    } catch (err) {
+      report(id, err as Error);
+    }
+  }
+  if (ok.length === project.graphIds.length) return project;
+  return {
+    ...project,
+    graphIds: ok,
+    load: (id) => (ok.includes(id) ? project.load(id) : Promise.reject(new NotFoundError(`unknown graph "${id}"; ${describeIds(ok)}`))),
+  };
 }

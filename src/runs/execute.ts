@@ -1,4 +1,4 @@
-import { Command, Send, type Pregel, type StreamMode } from "@langchain/langgraph";
+import { Command, Send, type Pregel } from "@langchain/langgraph";
 import type { BaseStore } from "@langchain/langgraph-checkpoint";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
@@ -10,11 +10,11 @@ import type { Project } from "../graph/project.js";
 import type { ThreadlineContext } from "../graph/run-context.js";
 import { userIdOf } from "../owners.js";
 import type { EventWriter } from "../stream/log.js";
-import { toJson } from "../stream/serialize.js";
 import type { ThreadService } from "../threads/service.js";
 import { statusOf, type ThreadStateView } from "../threads/state.js";
 import { streamModesOf, type RunRequest } from "./request.js";
 import type { RunHold } from "./lock.js";
+import { streamGraph } from "./stream-graph.js";
 import { RUN_SQL, type RunRow, type RunStatus } from "./sql.js";
 
 /** Services nodes get in their run context besides the database. */
@@ -46,6 +46,8 @@ export interface Execution {
    * thread ends it.
    */
   unanswered?: unknown;
+  /** The run was handed back (its worker is shutting down): its saved steps stay, and its next attempt continues from them. */
+  requeued?: boolean;
   /**
    * The run stopped being this process's (its lock's connection went, or
    * another process ended it as abandoned): it was stopped and nothing of
@@ -79,11 +81,10 @@ export async function executeRun(
     const config = runConfig(deps, run, request, cancel.signal);
     const instance = await loaded.instantiate(config, { checkpointer: deps.checkpointer, ...(deps.store ? { store: deps.store } : {}) });
     graph = instance;
-    const stream = await instance.stream(inputOf(request), config);
-    const subgraphs = request.streamSubgraphs === true;
-    for await (const chunk of stream as AsyncIterable<unknown[]>) {
-      const [ns, mode, data] = (subgraphs ? chunk : [[], ...chunk]) as [string[], string, unknown];
-      events.push(ns.length ? `${mode}|${ns.join("|")}` : mode, toJson(data));
+    // A later attempt of a run that saved steps goes on from them; its input was applied already.
+    const resumed = run.attempt > 1 && (await deps.checkpointer.lastRunOf(run.threadId)) === run.runId;
+    for await (const { event, data } of streamGraph(instance, resumed ? null : inputOf(request), config, streamModesOf(request), request.streamSubgraphs === true)) {
+      events.push(event, data);
     }
   } catch (err) {
     failure = err;
@@ -94,6 +95,7 @@ export async function executeRun(
   if (failure && isDatabaseTimeout(failure)) return { status: "error", output: null, error: null, rolledBack: false, unanswered: failure };
   await deps.checkpointer.flush().catch((err) => (failure ??= err));
   if (cancelled === LOST) return { status: "error", output: null, error: null, rolledBack: false, lost: true };
+  if (cancelled === REQUEUE && !failure) return { status: "pending", output: null, error: null, rolledBack: false, requeued: true };
   if (cancelled === "rollback") {
     // Its events go with it; the ones still being stored must land first.
     await events.flush().catch(() => undefined);
@@ -110,7 +112,7 @@ export async function executeRun(
   if (failure && !cancelled) {
     const error = describeFailure(failure, view, run);
     events.push("error", { error: error.name, message: error.message });
-    return { status: "error", output: null, error: { message: error.message, ...(error.node ? { node: error.node } : {}) }, rolledBack: false };
+    return { status: "error", output: null, error: { message: error.message, name: error.name, ...(error.node ? { node: error.node } : {}) }, rolledBack: false };
   }
   const status: RunStatus = cancelled || (view && statusOf(view) === "interrupted") ? "interrupted" : "success";
   return { status, output: view?.values ?? null, error: null, rolledBack: false };
@@ -130,7 +132,6 @@ function runConfig(deps: ExecuteDependencies, run: RunRow, request: RunRequest, 
     ...(request.checkpointId ? { checkpoint_id: request.checkpointId } : {}),
   });
   const context: ThreadlineContext & Record<string, unknown> = { ...request.context, db: deps.db, ...definedOnly(deps.services) };
-  const modes = new Set<string>(streamModesOf(request));
   return {
     configurable,
     context,
@@ -141,8 +142,6 @@ function runConfig(deps: ExecuteDependencies, run: RunRow, request: RunRequest, 
     // "sync" by default: a step's checkpoint is committed before the next
     // step starts, so a process killed between steps never loses one.
     durability: request.durability ?? "sync",
-    streamMode: [...modes] as StreamMode[],
-    subgraphs: request.streamSubgraphs === true,
     ...(request.interruptBefore ? { interruptBefore: request.interruptBefore } : {}),
     ...(request.interruptAfter ? { interruptAfter: request.interruptAfter } : {}),
     signal,
@@ -170,6 +169,9 @@ function describeFailure(err: unknown, view: ThreadStateView | undefined, run: R
   if (task) return { name: e.name ?? "Error", message: `node "${task.name}" failed: ${reason}`, node: task.name };
   return { name: e?.name ?? "Error", message: reason };
 }
+
+/** Why a run was stopped when its worker hands it back to the queue. */
+export const REQUEUE = "requeue";
 
 /** Why a run was stopped when it stopped being this process's. */
 export const LOST = "lost";

@@ -1,8 +1,13 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors.js";
 
-/** The stream modes of LangGraph.js a run may ask for. */
-export const STREAM_MODES = ["values", "updates", "messages", "custom", "debug", "tasks", "checkpoints"] as const;
+/**
+ * The stream modes a run may ask for, as the LangGraph API names them:
+ * LangGraph.js's own, with `messages-tuple` for the library's `messages`
+ * (token tuples), `messages` for the API's older message events and
+ * `events` for every callback event (see stream-graph.ts).
+ */
+export const STREAM_MODES = ["values", "updates", "messages", "messages-tuple", "events", "custom", "debug", "tasks", "checkpoints", "tools"] as const;
 export type RunStreamMode = (typeof STREAM_MODES)[number];
 
 export const MULTITASK_STRATEGIES = ["reject", "interrupt", "rollback", "enqueue"] as const;
@@ -51,6 +56,8 @@ export const RunRequestSchema = z
     onCompletion: z.enum(["delete", "keep"]).optional(),
     afterSeconds: z.number().min(0).max(31_536_000).optional(),
     durability: z.enum(["sync", "async", "exit"]).optional(),
+    /** With a command's `resume`: refuse the run unless the thread is waiting on an interrupt. */
+    strictResume: z.boolean().optional(),
     /** The checkpoint to start from (time travel): the run forks the thread there. */
     checkpointId: z.string().min(1).optional(),
     /** What to do when the thread does not exist: create it, or refuse (default). */

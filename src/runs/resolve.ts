@@ -32,6 +32,18 @@ export function resolveRequest(request: RunRequest, assistant: { config: Record<
 }
 
 /**
+ * Refuses input keys the graph has no channel for, which LangGraph would
+ * silently drop (a typo would lose the input).
+ */
+export function checkInputKeys(graph: { id: string; inputChannels?: string[] }, input: unknown): void {
+  if (!graph.inputChannels || !input || typeof input !== "object" || Array.isArray(input)) return;
+  const unknown = Object.keys(input).filter((key) => !graph.inputChannels!.includes(key));
+  if (unknown.length) {
+    throw new InvalidInputError(`graph "${graph.id}" has no channel ${unknown.map((k) => `"${k}"`).join(", ")} for input; its channels: ${graph.inputChannels.join(", ") || "none"}`);
+  }
+}
+
+/**
  * Refuses `messages` in run input that LangGraph could not turn into
  * messages: it would store the input and then fail on every read of the
  * thread's state.

@@ -7,12 +7,13 @@ import { assertRunId, assertThreadId, userIdOf } from "../owners.js";
 import { pageOffset, pageSize } from "../paging.js";
 import type { RunEvent, RunEventLog } from "../stream/log.js";
 import { THREAD_SQL } from "../threads/sql.js";
-import { executeRun, type ExecuteDependencies } from "./execute.js";
+import { statusOf } from "../threads/state.js";
+import { REQUEUE, executeRun, type ExecuteDependencies, type Execution } from "./execute.js";
 import { closeLockSession, holdRun, type RunHold } from "./lock.js";
 import { cleanUpAbandoned, reconcileThread, withThreadReserved } from "./maintenance.js";
 import { tryClaim, withThreadQueue } from "./queue.js";
 import { parseRunRequest, type MultitaskStrategy, type RunRequest } from "./request.js";
-import { checkInputMessages, resolveRequest } from "./resolve.js";
+import { checkInputKeys, checkInputMessages, resolveRequest } from "./resolve.js";
 import { RUN_SQL, type RunRow, type RunStatus } from "./sql.js";
 import { Waiters } from "./waiters.js";
 
@@ -22,6 +23,8 @@ const TERMINAL = new Set<RunStatus>(["success", "error", "timeout", "interrupted
 
 /** Background runs a worker looks at per poll. */
 const DUE_PAGE = 20;
+/** How long a stateless run's end is remembered after its record went. */
+const ENDED_KEPT_MS = 60_000;
 /** How long close() waits for runs in progress to stop. */
 const CLOSE_WAIT_MS = 10_000;
 
@@ -60,6 +63,11 @@ export class RunService {
   private readonly cancels = new Map<string, AbortController>();
   private readonly executing = new Map<string, Promise<unknown>>();
   private readonly waiters = new Waiters();
+  /**
+   * How runs whose record went when they ended (stateless runs) ended, for
+   * a while, so whoever waits on them in this process still learns it.
+   */
+  private readonly ended = new Map<string, { run: Run; at: number }>();
 
   constructor(private readonly deps: RunDependencies) {}
 
@@ -76,6 +84,7 @@ export class RunService {
     delete configurable.user_id;
     validateConfig(loaded, { ...configurable, ...(userId !== undefined ? { user_id: userId } : {}) });
     if (resolved.input !== undefined && resolved.input !== null) resolved.input = validateInput(loaded, resolved.input);
+    checkInputKeys(loaded, resolved.input);
     checkInputMessages(resolved.input);
     const stateless = options.threadId === undefined || options.threadId === null;
     if (!stateless && request.onCompletion !== undefined) throw new InvalidInputError("on_completion applies to stateless runs only");
@@ -105,6 +114,10 @@ export class RunService {
           throw new InvalidInputError(`thread "${threadId}" belongs to graph "${queue.thread.graphId}", not "${assistant.graphId}"`);
         }
         await client.query(THREAD_SQL.bindGraph, [threadId, assistant.graphId]);
+        await client.query(THREAD_SQL.noteAssistant, [threadId, assistant.graphId, assistant.assistantId]);
+        if (request.strictResume && request.command?.resume !== undefined && queue.thread.status !== "interrupted" && !queue.active.length) {
+          throw new ConflictError(`thread "${threadId}" is not waiting on an interrupt; there is nothing to resume`);
+        }
         const reserved = queue.active.find((r) => "reserved" in r.request);
         if (reserved) throw new ConflictError(`thread "${threadId}" is being changed (${String(reserved.request.reserved)}); try again in a moment`);
         if (queue.active.length && strategy === "reject") {
@@ -222,6 +235,7 @@ export class RunService {
     if (pending.rowCount) {
       if (action === "rollback") await this.deps.db.pool.query(RUN_SQL.delete, [run.runId]);
       this.waiters.wake();
+      await this.settle(run.threadId, run.owner);
     } else {
       await this.deps.db.pool.query(RUN_SQL.requestCancel, [run.runId, action]);
       this.cancels.get(run.runId)?.abort(action);
@@ -268,14 +282,17 @@ export class RunService {
     const { rowCount } = await this.deps.db.pool.query(RUN_SQL.delete, [run.runId]);
     if (!rowCount) throw new ConflictError(`run ${run.runId} is running; cancel it first`);
     this.waiters.wake();
+    await this.settle(run.threadId, run.owner);
   }
 
   /** Waits until the run has ended and returns it. */
   async join(runId: string, owner: string, options: { signal?: AbortSignal; threadId?: string } = {}): Promise<Run> {
-    let run = await this.get(runId, owner, options.threadId);
+    let run = await this.getOrEnded(runId, owner, options.threadId);
     let delay = 20;
     let checked = Date.now();
-    while (!TERMINAL.has(run.status)) {
+    // A stateless run executed here is done once its temporary thread is gone too.
+    const settled = (r: Run) => TERMINAL.has(r.status) && !((r.request as RunRequest).onCompletion === "delete" && this.holds.has(r.runId));
+    while (!settled(run)) {
       if (options.signal?.aborted) return run;
       await this.waiters.sleep(delay, options.signal);
       delay = Math.min(delay * 2, 500);
@@ -284,7 +301,7 @@ export class RunService {
         checked = Date.now();
         await reconcileThread(this.deps, run.threadId);
       }
-      const next = await this.find(run.runId);
+      const next = (await this.find(run.runId)) ?? this.ended.get(run.runId)?.run;
       if (!next) throw new NotFoundError(`run ${run.runId} was rolled back`);
       run = next;
     }
@@ -292,16 +309,39 @@ export class RunService {
   }
 
   /** The run's events after `after` (stored, then live until the run ends). */
-  async *events(runId: string, owner: string, options: { after?: number; signal?: AbortSignal; threadId?: string } = {}): AsyncGenerator<RunEvent> {
-    const run = await this.get(runId, owner, options.threadId);
-    yield* this.deps.events.stream(run.runId, {
+  events(runId: string, owner: string, options: { after?: number; signal?: AbortSignal; threadId?: string } = {}): AsyncGenerator<RunEvent> {
+    const id = assertRunId(runId);
+    // Listening starts now, before the run is looked up: a fast run may end meanwhile.
+    const follow = this.deps.events.stream(id, {
       ...(options.after !== undefined ? { after: options.after } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ended: async () => {
-        const now = await this.find(run.runId);
-        return !now || (TERMINAL.has(now.status) && !this.holds.has(run.runId));
+        const now = await this.find(id);
+        return !now || (TERMINAL.has(now.status) && !this.holds.has(id));
       },
     });
+    const found = this.getOrEnded(runId, owner, options.threadId);
+    // Reported when the stream is read; not an unhandled rejection before then.
+    found.catch(() => undefined);
+    return (async function* () {
+      try {
+        await found;
+        yield* follow;
+      } finally {
+        await follow.return(undefined);
+      }
+    })();
+  }
+
+  /** The run, or how it ended when its record went as it did (a stateless run, shortly after). */
+  private async getOrEnded(runId: string, owner: string, threadId?: string): Promise<Run> {
+    try {
+      return await this.get(runId, owner, threadId);
+    } catch (err) {
+      const ended = err instanceof NotFoundError ? this.ended.get(assertRunId(runId))?.run : undefined;
+      if (ended && ended.owner === owner && (threadId === undefined || ended.threadId === threadId)) return ended;
+      throw err;
+    }
   }
 
   /** Ends the thread's runs whose process died. */
@@ -331,7 +371,8 @@ export class RunService {
 
   private async holding(runId: string, hold: RunHold, signal: AbortSignal | undefined, fn: (cancel: AbortController) => Promise<Run>): Promise<Run> {
     const cancel = new AbortController();
-    const onAbort = () => cancel.abort("interrupt");
+    // A worker that shuts down hands its runs back; anything else stops them as an interrupt.
+    const onAbort = () => cancel.abort(signal?.reason === REQUEUE ? REQUEUE : "interrupt");
     signal?.addEventListener("abort", onAbort, { once: true });
     this.cancels.set(runId, cancel);
     const running = fn(cancel);
@@ -353,19 +394,41 @@ export class RunService {
     let execution;
     try {
       execution = await executeRun(this.deps, run, writer, cancel, hold);
-    } finally {
-      if (!execution?.unanswered) await writer.close().catch(() => undefined);
+    } catch (err) {
+      await writer.close().catch(() => undefined);
+      throw err;
     }
     if (execution.unanswered) {
       writer.abandon();
       hold.abandon();
       throw translateDatabaseError(execution.unanswered, { location: this.deps.db.location, threadId: run.threadId });
     }
+    // The stream ends (the writer closes) only once the run's record says how
+    // it ended, so a client reading the run or its thread after the last
+    // event sees the end, never "running".
+    try {
+      await writer.flush().catch(() => undefined);
+      return await this.record(run, execution);
+    } finally {
+      await writer.close().catch(() => undefined);
+    }
+  }
+
+  private async record(run: Run, execution: Execution): Promise<Run> {
     if (execution.lost) return (await this.find(run.runId)) ?? run;
     if (execution.rolledBack) return { ...run, status: "interrupted", cancel: "rollback", endedAt: new Date() };
+    if (execution.requeued) {
+      const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.requeue, [run.runId, run.attempt]);
+      if (rows[0]) return rows[0];
+      execution.status = "interrupted";
+    }
     const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.finish, [run.runId, execution.status, execution.output, execution.error, run.attempt]);
-    if ((run.request as RunRequest).onCompletion === "delete") await this.deps.threads.purge(run.threadId);
-    return rows[0] ?? (await this.find(run.runId)) ?? { ...run, ...execution };
+    const ended = rows[0] ?? (await this.find(run.runId)) ?? { ...run, ...execution };
+    if ((run.request as RunRequest).onCompletion === "delete") {
+      this.remember(ended);
+      await this.deps.threads.purge(run.threadId);
+    }
+    return ended;
   }
 
   /** Waits until the run is the thread's next and claims it; undefined when it stopped being pending meanwhile. */
@@ -377,7 +440,7 @@ export class RunService {
       const now = await this.find(run.runId);
       if (!now || now.status !== "pending") return undefined;
       if (signal.aborted) {
-        await this.deps.db.pool.query(RUN_SQL.cancelPending, [run.runId, "interrupt"]);
+        if ((await this.deps.db.pool.query(RUN_SQL.cancelPending, [run.runId, "interrupt"])).rowCount) await this.settle(run.threadId, run.owner);
         return undefined;
       }
       await this.waiters.sleep(delay, signal);
@@ -399,8 +462,39 @@ export class RunService {
     return attempt.outcome === "claimed" ? attempt.run : undefined;
   }
 
+  private remember(run: Run): void {
+    const now = Date.now();
+    for (const [id, entry] of this.ended) if (now - entry.at > ENDED_KEPT_MS) this.ended.delete(id);
+    this.ended.set(run.runId, { run, at: now });
+  }
+
   private async find(runId: string): Promise<Run | undefined> {
     return (await this.deps.db.pool.query<Run>(RUN_SQL.getAny, [runId])).rows[0];
+  }
+
+  /**
+   * After a run went without running (cancelled or deleted while pending):
+   * a pending run made its thread busy, and no run will end to record its
+   * status again, so a thread left with no pending or running run says
+   * what its state says. Decided under the thread's queue lock, so a run
+   * created meanwhile keeps it busy.
+   */
+  private async settle(threadId: string, owner: string): Promise<void> {
+    const status = await this.deps.threads.state(threadId, owner).then(statusOf, (err: unknown) => {
+      // As after a run: a state that cannot be read leaves the thread in error.
+      if ((err as { code?: unknown } | null)?.code === "corrupt_state") return "error" as const;
+      // Gone with its thread (a delete, a stateless run's end): nothing to settle.
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    });
+    if (!status) return;
+    const { abandoned } = await withThreadQueue(this.deps.db, threadId, async (client, queue) => {
+      if (!queue.active.length && queue.thread.status === "busy") await client.query(THREAD_SQL.setStatus, [threadId, status]);
+    }).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return { abandoned: [] };
+      throw err;
+    });
+    await cleanUpAbandoned(this.deps, abandoned);
   }
 
 }

@@ -37,6 +37,9 @@ export const RUN_SQL = {
   /** How a run ended, written only by the attempt that is running it. */
   finish: `UPDATE runs SET status = $2, output = $3, error = $4, ended_at = clock_timestamp(), updated_at = clock_timestamp()
             WHERE run_id = $1::uuid AND status = 'running' AND attempt = $5 RETURNING ${COLUMNS}`,
+  /** A run handed back by a worker that is shutting down: due again, for any worker, on its next attempt. */
+  requeue: `UPDATE runs SET status = 'pending', run_after = clock_timestamp(), updated_at = clock_timestamp()
+             WHERE run_id = $1::uuid AND status = 'running' AND attempt = $2 AND background RETURNING ${COLUMNS}`,
   /** A run whose process died: it ends with an error saying so. */
   abandon: `UPDATE runs SET status = 'error', error = $2, ended_at = clock_timestamp(), updated_at = clock_timestamp()
              WHERE run_id = $1::uuid AND status IN ('pending', 'running')`,
@@ -74,7 +77,7 @@ export interface RunRow {
   background: boolean;
   cancel: "interrupt" | "rollback" | null;
   output: unknown;
-  error: { message: string; node?: string } | null;
+  error: { message: string; name?: string; node?: string } | null;
   attempt: number;
   runAfter: Date;
   createdAt: Date;

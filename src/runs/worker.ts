@@ -1,3 +1,4 @@
+import { REQUEUE } from "./execute.js";
 import type { Run, RunService } from "./service.js";
 
 export interface WorkerOptions {
@@ -11,8 +12,15 @@ export interface WorkerOptions {
 }
 
 export interface Worker {
-  /** Stops looking for runs and interrupts the ones it executes; resolves once they have stopped. */
-  stop(): Promise<void>;
+  /** Looks for due runs now rather than at the next poll (e.g. right after creating one). */
+  wake(): void;
+  /**
+   * Stops taking runs. The ones it executes get `graceMs` (default 0) to
+   * finish; then they are handed back to the queue (background runs: any
+   * worker continues them from their last saved step) or interrupted.
+   * Resolves once they have stopped.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -30,29 +38,48 @@ export function startWorker(runs: RunService, options: WorkerOptions = {}): Work
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive whole number, got ${concurrency}`);
   const pollMs = options.pollMs ?? 250;
   const stopping = new AbortController();
+  // Aborted (with REQUEUE as its reason) when the runs in progress must stop.
+  const halting = new AbortController();
+  // Idle loops wait on this; wake() ends every wait at once.
+  let alarm = new AbortController();
+  // A wake while every loop is busy is remembered, so a run created then is not left for the next poll.
+  let woken = false;
   const loop = async () => {
     while (!stopping.signal.aborted) {
       let run: Run | undefined;
+      woken = false;
       try {
-        run = await runs.executeNext({ signal: stopping.signal });
+        run = await runs.executeNext({ signal: halting.signal });
         if (run) options.onRun?.(run);
       } catch (err) {
         options.onError?.(err);
       }
-      if (!run && !stopping.signal.aborted) await pause(pollMs, stopping.signal);
+      if (!run && !woken && !stopping.signal.aborted) await pause(pollMs, AbortSignal.any([stopping.signal, alarm.signal]));
     }
   };
   const loops = Array.from({ length: concurrency }, loop);
   return {
-    async stop() {
+    wake() {
+      woken = true;
+      alarm.abort();
+      alarm = new AbortController();
+    },
+    async stop(stopOptions = {}) {
       stopping.abort();
-      await Promise.all(loops);
+      const done = Promise.all(loops);
+      const grace = stopOptions.graceMs ?? 0;
+      let timer: NodeJS.Timeout | undefined;
+      const late = await Promise.race([done.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), grace)))]);
+      clearTimeout(timer);
+      if (late) halting.abort(REQUEUE);
+      await done;
     },
   };
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
     function done() {

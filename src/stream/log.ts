@@ -64,17 +64,35 @@ export class RunEventLog {
    * until the run ends. `ended` tells whether the run has finished (its
    * events are all stored by then); it is asked when nothing new arrived,
    * which is how a process that does not execute the run follows it.
+   * Listens from the moment it is called, not from the first read, so an
+   * event emitted in between (a fast run) is not missed.
    */
-  async *stream(runId: string, options: { after?: number; ended: () => Promise<boolean>; signal?: AbortSignal; pollMs?: number }): AsyncGenerator<RunEvent> {
-    let last = options.after ?? 0;
+  stream(runId: string, options: { after?: number; ended: () => Promise<boolean>; signal?: AbortSignal; pollMs?: number }): AsyncGenerator<RunEvent> {
     const live: RunEvent[] = [];
-    let closed = false;
-    let wake: (() => void) | undefined;
+    const state = { closed: false, wake: undefined as (() => void) | undefined };
     const unsubscribe = this.subscribe(runId, (event) => {
       if (event) live.push(event);
-      else closed = true;
-      wake?.();
+      else state.closed = true;
+      state.wake?.();
     });
+    const follow = this.follow(runId, options, live, state, unsubscribe);
+    // A generator never started skips its finally: stop listening on return either way.
+    const finish = follow.return.bind(follow);
+    follow.return = (value) => {
+      unsubscribe();
+      return finish(value);
+    };
+    return follow;
+  }
+
+  private async *follow(
+    runId: string,
+    options: { after?: number; ended: () => Promise<boolean>; signal?: AbortSignal; pollMs?: number },
+    live: RunEvent[],
+    state: { closed: boolean; wake: (() => void) | undefined },
+    unsubscribe: () => void,
+  ): AsyncGenerator<RunEvent> {
+    let last = options.after ?? 0;
     try {
       for (;;) {
         const stored = await this.read(runId, last);
@@ -89,23 +107,29 @@ export class RunEventLog {
           last = event.seq;
         }
         if (options.signal?.aborted) return;
-        if (closed || (await options.ended())) {
+        if (state.closed || (await options.ended())) {
           for (let page = await this.read(runId, last); page.length; page = await this.read(runId, last)) {
             for (const event of page) {
               yield event;
               last = event.seq;
             }
           }
+          // Events of a run whose record went as it ended (a stateless run) were only ever live.
+          for (const event of live.splice(0)) {
+            if (event.seq <= last) continue;
+            yield event;
+            last = event.seq;
+          }
           return;
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, options.pollMs ?? 100);
-          wake = () => {
+          state.wake = () => {
             clearTimeout(timer);
             resolve();
           };
         });
-        wake = undefined;
+        state.wake = undefined;
       }
     } finally {
       unsubscribe();

@@ -41,6 +41,8 @@ export interface ThreadDependencies {
   removers: readonly ((threadId: string) => Promise<unknown>)[];
   /** Copies the checkpoints of a thread to a new one. */
   copyCheckpoints(from: string, to: string): Promise<unknown>;
+  /** Deletes all but the thread's latest checkpoint (and its writes). */
+  pruneCheckpoints(threadId: string): Promise<unknown>;
   /**
    * Runs `fn` while no run can start on the thread; refuses (ConflictError)
    * while one runs, or is pending unless `allowPending`.
@@ -92,6 +94,12 @@ export class ThreadService {
     const thread = await this.find(threadId, owner);
     if (!thread) throw new NotFoundError(`unknown thread "${threadId}"`);
     return thread;
+  }
+
+  /** Whether a thread of this id exists for any owner (an id is taken across owners). */
+  async exists(threadId: string): Promise<boolean> {
+    assertThreadId(threadId);
+    return ((await this.db.pool.query(THREAD_SQL.getAny, [threadId])).rowCount ?? 0) > 0;
   }
 
   async find(threadId: string, owner: string): Promise<Thread | undefined> {
@@ -180,6 +188,13 @@ export class ThreadService {
       }
     }
     return swept;
+  }
+
+  /** Keeps only the thread's latest checkpoint; its state and status stay as they are. */
+  async prune(threadId: string, owner: string): Promise<void> {
+    const thread = await this.get(threadId, owner);
+    if (!thread.graphId) return;
+    await this.deps.reserve(threadId, "prune", () => this.deps.pruneCheckpoints(threadId));
   }
 
   /** A new thread with the same owner, metadata, values and checkpoints. */

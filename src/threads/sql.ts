@@ -56,6 +56,9 @@ export const THREAD_SQL = {
             WHERE thread_id = $1 AND user_id = $2`,
   /** The graph a thread runs; the first run sets it, a later one must match. */
   bindGraph: "UPDATE threads SET graph_id = $2 WHERE thread_id = $1 AND graph_id IS NULL",
+  /** The graph and assistant of the thread's latest run, in its metadata, where LangGraph's clients look for them. */
+  noteAssistant: `UPDATE threads SET metadata = metadata || jsonb_build_object('graph_id', $2::text, 'assistant_id', $3::text)
+                   WHERE thread_id = $1 AND (metadata->>'graph_id' IS DISTINCT FROM $2 OR metadata->>'assistant_id' IS DISTINCT FROM $3)`,
   setStatus: "UPDATE threads SET status = $2, updated_at = now() WHERE thread_id = $1",
   /** A status from anyone but the thread's running run ($3, if any) leaves a busy thread busy. */
   setStatusUnlessBusy: `UPDATE threads SET status = CASE WHEN ${OTHER_RUNNING.replace("$5", "$3")} THEN status ELSE $2 END, updated_at = now()

@@ -16,6 +16,8 @@ export interface StateTask {
   interrupts: ThreadInterrupt[];
   /** A subgraph's own state, when asked for with `subgraphs`. */
   state?: ThreadStateView;
+  /** Where a subgraph task keeps its own checkpoints (its namespace), when its state was not asked for. */
+  checkpoint?: { thread_id: string; checkpoint_ns: string; checkpoint_id: string | null; checkpoint_map: unknown };
 }
 
 /** A thread's state at one checkpoint, as plain JSON. */
@@ -46,7 +48,18 @@ export function stateView(snap: StateSnapshot): ThreadStateView {
     }));
     if (own.length) interrupts[task.id] = own;
     const nested = task.state && "values" in task.state ? stateView(task.state as StateSnapshot) : undefined;
-    return { id: task.id, name: task.name, error: task.error ? String((task.error as Error).message ?? task.error) : null, interrupts: own, ...(nested ? { state: nested } : {}) };
+    const at = !nested && task.state && "configurable" in task.state ? (task.state.configurable as Record<string, unknown> | undefined) : undefined;
+    const checkpoint = typeof at?.checkpoint_ns === "string"
+      ? { thread_id: String(at.thread_id), checkpoint_ns: at.checkpoint_ns, checkpoint_id: typeof at.checkpoint_id === "string" ? at.checkpoint_id : null, checkpoint_map: at.checkpoint_map ?? null }
+      : undefined;
+    return {
+      id: task.id,
+      name: task.name,
+      error: task.error ? String((task.error as Error).message ?? task.error) : null,
+      interrupts: own,
+      ...(nested ? { state: nested } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
+    };
   });
   const metadata = (toJson(snap.metadata ?? {}) ?? {}) as Record<string, unknown>;
   const lostParent = metadata[LOST_PARENT_KEY];

@@ -113,7 +113,7 @@ describe.each(BACKENDS)("the CLI as a new user meets it [%s]", (backend) => {
 
     const deleted = await cli("threads", "delete", "f1");
     expect(deleted.stdout).toBe("deleted thread f1 with its checkpoints, runs and recall memory\n");
-    expect((await cli("threads", "show", "f1")).stderr).toBe('threadline: unknown thread "f1"\n');
+    expect((await cli("threads", "show", "f1")).stderr).toBe('threadline: unknown thread "f1" (threads of a named user need --user <id>)\n');
     expect((await cli("threads", "show", "f1-copy")).code).toBe(0);
   });
 });

@@ -127,7 +127,7 @@ describeBackends("runs: one at a time per thread, multitask strategies, cancel",
     const a = await core.runs.create({ threadId: "t", assistantId: "paced", request: { input: { label: "a" }, ifNotExists: "create", config: { configurable: { fail_at: "s3" } } } }, ANON);
     const done = await core.runs.execute(a.runId);
     expect(done.status).toBe("error");
-    expect(done.error).toEqual({ message: 'node "s3" failed: s3 is broken', node: "s3" });
+    expect(done.error).toEqual({ message: 'node "s3" failed: s3 is broken', name: "Error", node: "s3" });
     expect((await core.threads.get("t", ANON)).status).toBe("error");
     const events = await core.events.read(a.runId);
     expect(events.at(-1)).toMatchObject({ event: "error", data: { message: 'node "s3" failed: s3 is broken' } });

@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from "vitest";
 import type { Core } from "../../src/core.js";
 import { NotFoundError } from "../../src/errors.js";
+import { systemAssistantId } from "../../src/assistants/service.js";
 import { ANONYMOUS_OWNER as ANON } from "../../src/owners.js";
 import { describeBackends } from "../helpers/db.js";
 import { openTestCore, pacedRequest } from "./helpers.js";
@@ -62,7 +63,7 @@ describeBackends("ownership: a thread is unknown to everyone but its owner", (db
     await expectUnknown("t-ada", runId, ANON);
     // Ada still has it, untouched.
     const thread = await core.threads.get("t-ada", "ada");
-    expect(thread.metadata).toEqual({});
+    expect(thread.metadata).toEqual({ graph_id: "paced", assistant_id: systemAssistantId("paced") });
     expect((thread.values!.log as string[]).length).toBe(6);
     expect((await core.runs.list("t-ada", "ada")).map((r) => r.runId)).toEqual([runId]);
   });

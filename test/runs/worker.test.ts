@@ -27,6 +27,8 @@ describeBackends("background runs and workers", (db) => {
     workers = [startWorker(core.runs, { concurrency: 2, pollMs: 20, onRun: (r) => executed.push(r.runId) }), startWorker(core.runs, { pollMs: 20, onRun: (r) => executed.push(r.runId) })];
     const done = await Promise.all(created.map((r) => core!.runs.join(r.runId, ANON)));
     expect(done.map((r) => r.status)).toEqual(Array(6).fill("success"));
+    // A worker reports a run after its record says it ended: stop them so every report is in.
+    await Promise.all(workers.map((w) => w.stop()));
     expect(executed.sort()).toEqual(created.map((r) => r.runId).sort());
     for (const thread of ["w1", "w2"]) {
       expect(((await core.threads.get(thread, ANON)).values!.log as string[]).map((e) => e[0]).join("")).toBe("aaaaaabbbbbbcccccc");

@@ -1,0 +1,119 @@
+import { parseArgs } from "node:util";
+import type { Hono } from "hono";
+import { openCore, type Core } from "../core.js";
+import { openDatabase } from "../db/open.js";
+import { ConfigurationError } from "../errors.js";
+import { loadExport } from "../graph/loader.js";
+import { loadProject, loadableProject, type Project } from "../graph/project.js";
+import { authHandlersOf } from "../server/auth.js";
+import { startServer, type RunningServer } from "../server/serve.js";
+import type { CliEnvironment } from "./env.js";
+import { chatModelFromEnvironment } from "./model.js";
+import { UsageError } from "./usage.js";
+
+export const SERVE_USAGE = "threadline serve [--config langgraph.json] [--port 2024] [--host 127.0.0.1] [--workers 10] [--grace <seconds>]";
+
+export interface ServeIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Aborted on SIGINT or SIGTERM: the server stops gracefully. */
+  signal?: AbortSignal;
+  /** Called once the server listens (tests take its URL from here). */
+  onListening?: (server: RunningServer, core: Core) => void;
+}
+
+/**
+ * Serves the project's graphs over the LangGraph API until the signal
+ * aborts: stops taking requests and runs, lets the runs in progress finish
+ * within the grace period, hands the rest back to the queue, and closes
+ * the database.
+ */
+export async function serveCommand(argv: string[], env: CliEnvironment, io: ServeIO): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: "string", short: "c" },
+      port: { type: "string", short: "p" },
+      host: { type: "string" },
+      workers: { type: "string" },
+      grace: { type: "string" },
+    },
+  });
+  if (positionals.length) throw new UsageError(`usage: ${SERVE_USAGE}`);
+  const port = whole(values.port ?? "2024", "--port", 0, 65535);
+  const concurrency = whole(values.workers ?? "10", "--workers", 1, 1000);
+  const graceMs = whole(values.grace ?? "10", "--grace", 0, 86_400) * 1000;
+
+  const project = await loadProject(values.config ?? env.projectFile);
+  env.applyProject(project);
+  const served = await loadableProject(project, (graphId, err) => io.err(`threadline serve: graph "${graphId}" is not served: ${err.message}`));
+  const chatModel = await modelFor(served, env, io);
+  const userApp = project.http.app ? userAppOf(await loadExport("http.app", project.http.app), project.http.app.spec) : undefined;
+  const auth = project.auth ? authHandlersOf(await loadExport("auth.path", project.auth), `auth.path "${project.auth.spec}"`) : undefined;
+
+  const db = await openDatabase(env.database());
+  let core: Core;
+  try {
+    core = await openCore({ db, project: served, checkpoints: env.checkpoints(), ...(chatModel ? { chatModel } : {}) });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      core,
+      port,
+      ...(values.host ? { host: values.host } : {}),
+      concurrency,
+      ...(auth ? { auth } : {}),
+      ...(userApp ? { userApp } : {}),
+      ...(project.http.cors ? { cors: project.http.cors } : {}),
+      log: (err) => io.err(`threadline serve: ${(err as Error)?.stack ?? String(err)}`),
+    });
+  } catch (err) {
+    await core.close();
+    throw new ConfigurationError(`cannot listen on ${values.host ?? "127.0.0.1"}:${port}: ${(err as Error).message}`);
+  }
+  io.out(`threadline serve: the LangGraph API for ${served.graphIds.join(", ") || "no graphs"} at ${server.url} (database: ${db.location})`);
+  io.out(`LangGraph Studio: https://smith.langchain.com/studio/?baseUrl=${server.url}`);
+  io.onListening?.(server, core);
+  await new Promise<void>((resolve) => {
+    if (!io.signal || io.signal.aborted) return resolve();
+    io.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  io.out("threadline serve: stopping (runs in progress get the grace period, then go back to the queue)");
+  try {
+    await server.close({ graceMs });
+  } finally {
+    await core.close();
+  }
+}
+
+/** The chat model, when any served graph needs one and the environment configures it; a graph needing one without it is refused per run. */
+async function modelFor(project: Project, env: CliEnvironment, io: ServeIO) {
+  const needing = [];
+  for (const id of project.graphIds) if ((await project.load(id)).requiresChatModel) needing.push(id);
+  if (!needing.length) return undefined;
+  try {
+    return await chatModelFromEnvironment(env);
+  } catch (err) {
+    if (!(err instanceof ConfigurationError)) throw err;
+    io.err(`threadline serve: runs of ${needing.map((g) => `"${g}"`).join(", ")} will be refused until a model is configured: ${err.message}`);
+    return undefined;
+  }
+}
+
+function userAppOf(value: unknown, spec: string): Hono {
+  const app = value as { fetch?: unknown; route?: unknown } | null;
+  if (typeof app?.fetch !== "function" || typeof app.route !== "function") {
+    throw new ConfigurationError(`http.app "${spec}" is not a Hono app (new Hono() from "hono")`);
+  }
+  return app as Hono;
+}
+
+function whole(raw: string, flag: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  return n;
+}

@@ -1,0 +1,86 @@
+import type { Item } from "@langchain/langgraph-checkpoint";
+import type { Core } from "../../core.js";
+import { router } from "../api.js";
+import { meetsFilters, type AuthFilters } from "../auth.js";
+import { ApiError } from "../errors.js";
+import { jsonBody, queryOf } from "../input.js";
+import { given } from "../schemas/common.js";
+import { StoreDelete, StoreGet, StoreNamespaces, StorePut, StoreSearch } from "../schemas/store.js";
+import { iso } from "../wire.js";
+
+/** /store: LangGraph's long-term store, the same one graphs get as `config.store`. */
+export function storeRoutes(core: Core) {
+  const api = router();
+
+  api.put("/store/items", async (c) => {
+    const body = given(await jsonBody(c, StorePut));
+    // An auth handler may rewrite the namespace (e.g. put the user first).
+    const value = { namespace: [...body.namespace], key: body.key, value: body.value };
+    await c.var.auth.authorize("store:put", value);
+    if (body.ttl) throw new ApiError(422, "ttl on store items is not supported yet; delete items when they are due");
+    if (Array.isArray(body.index)) throw new ApiError(422, "index is not supported: the store has no embeddings configured, so it cannot search by meaning");
+    await core.store.put(value.namespace, value.key, value.value, body.index ?? undefined);
+    return c.body(null, 204);
+  });
+
+  api.get("/store/items", async (c) => {
+    const query = given(queryOf(c, StoreGet));
+    const value = { namespace: query.namespace ? query.namespace.split(".") : [], key: query.key };
+    const filters = await c.var.auth.authorize("store:get", value);
+    const item = await core.store.get(value.namespace, value.key);
+    return c.json(item && visible(item, filters) ? itemJson(item) : null);
+  });
+
+  api.delete("/store/items", async (c) => {
+    const body = given(await jsonBody(c, StoreDelete));
+    const value = { namespace: [...(body.namespace ?? [])], key: body.key };
+    await c.var.auth.authorize("store:delete", value);
+    await core.store.delete(value.namespace, value.key);
+    return c.body(null, 204);
+  });
+
+  api.post("/store/items/search", async (c) => {
+    const body = given(await jsonBody(c, StoreSearch));
+    const value = { namespace: [...body.namespace_prefix], filter: body.filter, limit: body.limit, offset: body.offset, query: body.query };
+    const filters = await c.var.auth.authorize("store:search", value);
+    const items = await core.store.search(value.namespace, {
+      ...(body.filter ? { filter: body.filter } : {}),
+      limit: body.limit ?? 10,
+      offset: body.offset ?? 0,
+      ...(body.query ? { query: body.query } : {}),
+    });
+    return c.json({ items: items.filter((item) => visible(item, filters)).map(itemJson) });
+  });
+
+  api.post("/store/namespaces", async (c) => {
+    const body = given(await jsonBody(c, StoreNamespaces));
+    const value = { namespace: body.prefix ?? [], suffix: body.suffix, max_depth: body.max_depth, limit: body.limit, offset: body.offset };
+    const filters = await c.var.auth.authorize("store:list_namespaces", value);
+    const namespaces = await core.store.listNamespaces({
+      ...(value.namespace.length ? { prefix: value.namespace } : {}),
+      ...(body.suffix ? { suffix: body.suffix } : {}),
+      ...(body.max_depth ? { maxDepth: body.max_depth } : {}),
+      limit: body.limit ?? 100,
+      offset: body.offset ?? 0,
+    });
+    return c.json({ namespaces: namespaces.filter((namespace) => meetsFilters({ namespace }, filters)) });
+  });
+
+  return api;
+}
+
+// Handler filters apply to an item's value, with its namespace and key beside it, as in LangGraph's server.
+function visible(item: Item, filters: AuthFilters | undefined): boolean {
+  return meetsFilters({ ...item.value, namespace: item.namespace, key: item.key }, filters);
+}
+
+function itemJson(item: Item & { score?: number }) {
+  return {
+    namespace: item.namespace,
+    key: item.key,
+    value: item.value,
+    created_at: iso(item.createdAt),
+    updated_at: iso(item.updatedAt),
+    ...(item.score !== undefined ? { score: item.score } : {}),
+  };
+}
