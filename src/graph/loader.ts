@@ -61,6 +61,12 @@ export interface LoadedGraph {
    */
   inputChannels?: string[];
   /**
+   * The graph's own zod input (or state) schema, when it has one and it is
+   * known without a run: input is checked against it, each field optional,
+   * before anything is written (the graph checks it whole as it runs).
+   */
+  stateSchema?: z.ZodType;
+  /**
    * The graph for one run. A factory export is called with the run's config;
    * the result has `attach`'s checkpointer and store, never the module's own
    * (a checkpointer or store the module compiled in is dropped even when
@@ -131,6 +137,7 @@ export async function loadGraph(id: string, spec: GraphSpec): Promise<LoadedGrap
   return {
     ...module,
     inputChannels: Object.keys(build.channels).filter((name) => !name.startsWith("__") && !name.includes(":")),
+    ...zodStateOf(build),
     async instantiate(_config, attach) {
       const byCheckpointer = copies.get(attach.checkpointer ?? NONE) ?? new WeakMap<object, CompiledGraph>();
       copies.set(attach.checkpointer ?? NONE, byCheckpointer);
@@ -250,6 +257,14 @@ function textInputOf(what: string, file: string, value: unknown): ((text: string
     throw new ConfigurationError(`${what}: export "textInput" of ${file} is ${describeValue(value)}, not a function`);
   }
   return value as (text: string) => unknown;
+}
+
+function zodStateOf(graph: CompiledGraph): { stateSchema?: z.ZodType } {
+  const builder = (graph as unknown as { builder?: { _inputRuntimeDefinition?: unknown; _schemaRuntimeDefinition?: unknown } }).builder;
+  const schema = [builder?._inputRuntimeDefinition, builder?._schemaRuntimeDefinition].find(
+    (s) => typeof (s as { safeParse?: unknown } | null)?.safeParse === "function" && typeof (s as { partial?: unknown }).partial === "function",
+  ) as { partial(): z.ZodType } | undefined;
+  return schema ? { stateSchema: schema.partial() } : {};
 }
 
 async function isFile(path: string): Promise<boolean> {

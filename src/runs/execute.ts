@@ -136,7 +136,7 @@ function runConfig(deps: ExecuteDependencies, run: RunRow, request: RunRequest, 
     configurable,
     context,
     runId: run.runId,
-    metadata: { ...run.metadata, run_id: run.runId, thread_id: run.threadId, assistant_id: run.assistantId, graph_id: run.graphId, ...(userId !== undefined ? { user_id: userId } : {}) },
+    metadata: { ...request.config?.metadata, ...run.metadata, run_id: run.runId, thread_id: run.threadId, assistant_id: run.assistantId, graph_id: run.graphId, ...(userId !== undefined ? { user_id: userId } : {}) },
     ...(request.config?.tags ? { tags: request.config.tags } : {}),
     ...(request.config?.recursion_limit ? { recursionLimit: request.config.recursion_limit } : {}),
     // "sync" by default: a step's checkpoint is committed before the next
@@ -162,8 +162,10 @@ function inputOf(request: RunRequest): unknown {
 /** The failure in one line, naming the node that threw when the graph says which. */
 function describeFailure(err: unknown, view: ThreadStateView | undefined, run: RunRow): { name: string; message: string; node?: string } {
   const typed = translateDatabaseError(err, { threadId: run.threadId });
-  const e = typed as Error & { pregelTaskId?: string };
-  const reason = (e?.message ?? String(err)).split("\n")[0]!;
+  const e = typed as Error & { pregelTaskId?: string; issues?: { path?: PropertyKey[]; message?: string }[] };
+  // A schema's error (zod) says what is wrong in its first issue, not its first line.
+  const issue = Array.isArray(e?.issues) ? e.issues[0] : undefined;
+  const reason = issue?.message ? `${issue.path?.length ? `${issue.path.join(".")}: ` : ""}${issue.message}` : (e?.message ?? String(err)).split("\n")[0]!;
   if (isThreadlineError(typed)) return { name: typed.name, message: reason };
   const task = view?.tasks.find((t) => t.id === e.pregelTaskId) ?? view?.tasks.find((t) => t.error);
   if (task) return { name: e.name ?? "Error", message: `node "${task.name}" failed: ${reason}`, node: task.name };

@@ -39,6 +39,8 @@ export const RunRequestSchema = z
         configurable: z.record(z.string(), z.unknown()).optional(),
         tags: z.array(z.string()).optional(),
         recursion_limit: z.number().int().min(1).max(10_000).optional(),
+        /** Run metadata the graph's callbacks see (tracing), beside the run's own identity. */
+        metadata: z.record(z.string(), z.unknown()).optional(),
       })
       .strict()
       .optional(),

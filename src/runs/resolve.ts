@@ -35,8 +35,14 @@ export function resolveRequest(request: RunRequest, assistant: { config: Record<
  * Refuses input keys the graph has no channel for, which LangGraph would
  * silently drop (a typo would lose the input).
  */
-export function checkInputKeys(graph: { id: string; inputChannels?: string[] }, input: unknown): void {
-  if (!graph.inputChannels || !input || typeof input !== "object" || Array.isArray(input)) return;
+export function checkInputKeys(graph: { id: string; inputChannels?: string[]; stateSchema?: { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } } }, input: unknown): void {
+  if (!input || typeof input !== "object" || Array.isArray(input)) return;
+  const checked = graph.stateSchema?.safeParse(input);
+  if (checked && !checked.success) {
+    const issue = checked.error!.issues[0]!;
+    throw new InvalidInputError(`invalid input for graph "${graph.id}": ${issue.path.length ? `${issue.path.join(".")}: ` : ""}${issue.message}`);
+  }
+  if (!graph.inputChannels) return;
   const unknown = Object.keys(input).filter((key) => !graph.inputChannels!.includes(key));
   if (unknown.length) {
     throw new InvalidInputError(`graph "${graph.id}" has no channel ${unknown.map((k) => `"${k}"`).join(", ")} for input; its channels: ${graph.inputChannels.join(", ") || "none"}`);

@@ -28,7 +28,7 @@ export function sseResponse(
       const heartbeat = setInterval(() => void stream.write(": heartbeat\n\n").catch(() => undefined), HEARTBEAT_MS);
       try {
         for await (const e of events(gone.signal)) {
-          await stream.writeSSE({ id: String(e.seq), event: e.event, data: JSON.stringify(e.data ?? null) });
+          await stream.writeSSE({ id: (e as RunEvent & { id?: string }).id ?? String(e.seq), event: e.event, data: JSON.stringify(e.data ?? null) });
         }
         finished = true;
       } finally {

@@ -25,7 +25,7 @@ describeBackends("agent graph with ChatOpenAI over HTTP", (db) => {
     const core = await openTestCore(db(), model);
     const tokens: { node: string; text: string }[] = [];
     const { state: out } = await sayRun(core, "h1", "ada", "I live in Porto.", {
-      streamModes: ["values", "messages"],
+      streamModes: ["values", "messages-tuple"],
       onEvent: (event) => {
         if (event.event !== "messages") return;
         const [message, meta] = event.data as [PlainMessage, { langgraph_node?: string }];

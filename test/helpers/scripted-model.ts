@@ -44,13 +44,19 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions, AIMess
   boundTools: string[] = [];
   /** Reported as the model name, so the token counter of that model is used. */
   readonly model: string;
+  /**
+   * Milliseconds to wait before each streamed word after the first (0, the
+   * default: no wait), so a client sees the answer grow. Settable at any time.
+   */
+  tokenDelayMs: number;
   private script: Script;
   private position = 0;
 
-  constructor(script: Script, options: { model?: string } = {}) {
+  constructor(script: Script, options: { model?: string; tokenDelayMs?: number } = {}) {
     super({});
     this.script = script;
     this.model = options.model ?? "gpt-4o-mini";
+    this.tokenDelayMs = options.tokenDelayMs ?? 0;
   }
 
   _llmType(): string {
@@ -85,7 +91,8 @@ export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions, AIMess
   ): AsyncGenerator<ChatGenerationChunk> {
     const reply = this.next(messages, options);
     const words = (reply.content ?? "").match(/\S+\s*|\s+/g) ?? [];
-    for (const word of words) {
+    for (const [i, word] of words.entries()) {
+      if (i > 0 && this.tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.tokenDelayMs));
       const chunk = new ChatGenerationChunk({ text: word, message: new AIMessageChunk({ content: word }) });
       yield chunk;
       await runManager?.handleLLMNewToken(word, undefined, undefined, undefined, undefined, { chunk });

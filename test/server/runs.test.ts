@@ -164,6 +164,28 @@ describeBackends("server: runs through the SDK", (db) => {
     expect(replay.map((e) => e.id)).toEqual(all.map((e) => e.id));
   });
 
+  it("streams a thread's runs one after another to a client that joined the thread", async () => {
+    s = await startTestServer(db());
+    const { client } = s;
+    const t = await client.threads.create();
+    const controller = new AbortController();
+    const seen: { id?: string; event: string; data: any }[] = [];
+    const following = (async () => {
+      for await (const e of client.threads.joinStream(t.thread_id, { signal: controller.signal })) {
+        seen.push(e as never);
+        if (seen.filter((x) => x.event === "updates").length === 12) controller.abort();
+      }
+    })().catch((err: unknown) => {
+      if ((err as Error).name !== "AbortError") throw err;
+    });
+    const a = await client.runs.create(t.thread_id, "paced", { input: { label: "a" }, config: { configurable: { pace_ms: 20 } }, streamMode: "updates" });
+    const b = await client.runs.create(t.thread_id, "paced", { input: { label: "b" }, multitaskStrategy: "enqueue", streamMode: "updates" });
+    await following;
+    const updates = seen.filter((e) => e.event === "updates");
+    expect(updates.map((e) => e.id!.split(":")[0])).toEqual([...Array(6).fill(a.run_id), ...Array(6).fill(b.run_id)]);
+    expect(seen.filter((e) => e.event === "metadata").map((e) => e.data.run_id)).toEqual([a.run_id, b.run_id]);
+  });
+
   it("runs stateless runs on a temporary thread, deleted when they end unless kept", async () => {
     s = await startTestServer(db());
     const { client } = s;

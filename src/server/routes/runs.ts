@@ -147,6 +147,18 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
     return c.body(null, query.wait ? 204 : 202);
   });
 
+  // Every run of a thread, one after another, for as long as the client listens.
+  api.get("/threads/:thread_id/stream", async (c) => {
+    const threadId = await threadFor(c, "read");
+    const joinedAt = new Date();
+    // "run_modes" (the default) passes each run's events as the run streams them.
+    queryOf(c, z.object({ stream_mode: z.union([z.literal("run_modes"), z.array(z.literal("run_modes"))]).optional() }).strict());
+    const owner = c.var.auth.owner;
+    const [resumeRun, resumeSeq] = (c.req.header("last-event-id") ?? "").split(":");
+    const resume = resumeRun ? { runId: resumeRun, after: Number(resumeSeq) || 0 } : undefined;
+    return sseResponse(c, (signal) => threadEvents(core, { threadId, owner, joinedAt, ...(resume ? { resume } : {}) }, signal), { log: options.log });
+  });
+
   // Stateless runs (on a temporary thread, deleted when the run ends unless on_completion is keep).
   api.post("/runs", async (c) => c.json(runJson((await create(c, null)).run)));
   api.post("/runs/stream", async (c) => {
@@ -220,6 +232,34 @@ async function cancelQuietly(core: Core, runId: string, owner: string, action: "
   await core.runs.cancel(runId, owner, { action }).catch((err: unknown) => {
     if ((err as { code?: string })?.code !== "conflict") throw err;
   });
+}
+
+/** How often a thread's stream looks for its next run. */
+const THREAD_POLL_MS = 250;
+
+/**
+ * The events of the thread's runs, each run whole, in the order they were
+ * created: every run that had not ended when the client joined, however
+ * fast it ran. Each event's id is `<run id>:<seq>`, so a client that
+ * reconnects resumes within the run it was in.
+ */
+async function* threadEvents(
+  core: Core,
+  join: { threadId: string; owner: string; joinedAt: Date; resume?: { runId: string; after: number } },
+  signal: AbortSignal,
+): AsyncIterable<RunEvent> {
+  const seen = new Set<string>();
+  const before = (r: Run) => r.endedAt !== null && r.endedAt < join.joinedAt && r.runId !== join.resume?.runId;
+  while (!signal.aborted) {
+    const next = (await core.runs.list(join.threadId, join.owner, { limit: 100 })).filter((r) => !seen.has(r.runId) && !before(r)).at(-1);
+    if (!next) {
+      await new Promise((resolve) => setTimeout(resolve, THREAD_POLL_MS));
+      continue;
+    }
+    seen.add(next.runId);
+    const after = join.resume?.runId === next.runId ? join.resume.after : 0;
+    for await (const e of core.runs.events(next.runId, join.owner, { after, signal })) yield { ...e, id: `${next.runId}:${e.seq}` } as RunEvent;
+  }
 }
 
 /** Only the events of the given stream modes (and the run's own metadata and errors), when modes are given. */

@@ -25,7 +25,12 @@ export const RunCreate = z
       .strict()
       .nullish(),
     config: z
-      .object({ configurable: JsonObject.nullish(), tags: z.array(z.string()).nullish(), recursion_limit: z.number().int().min(1).max(10_000).nullish() })
+      .object({
+        configurable: JsonObject.nullish(),
+        tags: z.array(z.string()).nullish(),
+        recursion_limit: z.number().int().min(1).max(10_000).nullish(),
+        metadata: JsonObject.nullish(),
+      })
       .strict()
       .nullish(),
     context: JsonObject.nullish(),
