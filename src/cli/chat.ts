@@ -57,14 +57,15 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   const loaded = await project.load(graphId);
   // A graph that needs a user (the agent) says so now, not on the first line.
   validateConfig(loaded, values.user === undefined ? {} : { user_id: values.user });
-  const chatModel = loaded.requiresChatModel ? await chatModelFromEnvironment(env) : undefined;
+  // Inside a server (see CliEnvironment.shared) its core, with its model, is used.
+  const chatModel = loaded.requiresChatModel && !env.shared ? await chatModelFromEnvironment(env) : undefined;
   const channels = inputChannels(await loaded.instantiate({ configurable: {} }, {}));
   const textInput = textInputOf(loaded, channels);
   const checkpoints = env.checkpoints();
-  const db = await openDatabase(env.database());
+  const db = env.shared ? env.shared.core.db : await openDatabase(env.database());
   let core: Core | undefined;
   try {
-    core = await openCore({ db, project, checkpoints, ...(chatModel ? { chatModel } : {}) });
+    core = env.shared ? env.shared.core : await openCore({ db, project, checkpoints, ...(chatModel ? { chatModel } : {}) });
     const session = new ChatSession(core, { graphId, threadId, owner, messages: channels.includes("messages") }, io);
     await session.start();
     const interactive = (io.input as { isTTY?: boolean }).isTTY === true;
@@ -84,7 +85,7 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   } catch (err) {
     throw chatFault(err, db.location, { graphId, threadId, userId: owner });
   } finally {
-    await (core ? core.close() : db.close());
+    if (!env.shared) await (core ? core.close() : db.close());
   }
 }
 

@@ -1,5 +1,6 @@
 import type { DatabaseOptions } from "../db/open.js";
 import { ConfigurationError } from "../errors.js";
+import type { Core } from "../core.js";
 import type { Project } from "../graph/project.js";
 import { readModelEnvironment, type ChatModelSettings, type ModelVariables } from "../models/config.js";
 
@@ -31,6 +32,12 @@ export interface CliEnvironment {
    * the project file is read, before any graph module is imported.
    */
   applyProject: (project: Pick<Project, "env">) => void;
+  /**
+   * An open core to use instead of opening the database (and left open):
+   * set when a command runs inside `threadline serve` for a CLI on the same
+   * machine whose embedded database that server holds.
+   */
+  shared?: { core: Core; project: Project };
 }
 
 /**

@@ -8,7 +8,12 @@ import { MIGRATE_USAGE, migrateCommand } from "./migrate.js";
 import { RUN_USAGE, runCommand } from "./run.js";
 import { SERVE_USAGE, serveCommand } from "./serve.js";
 import { THREADS_USAGE, threadsCommand } from "./threads.js";
+import type { CliIO } from "./io.js";
 import { UsageError } from "./usage.js";
+
+export type { CliIO } from "./io.js";
+import { DataDirInUseError } from "../db/pglite-lock.js";
+import { FORWARDED, runInServer } from "./remote.js";
 
 export const USAGE = `usage:
   ${SERVE_USAGE}
@@ -19,16 +24,6 @@ export const USAGE = `usage:
   ${MIGRATE_USAGE}
   threadline demo`;
 
-export interface CliIO {
-  out: (line: string) => void;
-  err: (line: string) => void;
-  /** Raw output for streamed tokens (default: stdout). */
-  write?: (text: string) => void;
-  /** Where `chat` reads the user's lines (default: stdin). */
-  input?: NodeJS.ReadableStream;
-  /** Aborted on Ctrl-C: a run in progress stops as an interrupt. */
-  signal?: AbortSignal;
-}
 
 /** Runs one CLI invocation and returns its exit code; never throws. */
 export async function main(argv: string[], env: CliEnvironment, io: CliIO): Promise<number> {
@@ -39,7 +34,7 @@ export async function main(argv: string[], env: CliEnvironment, io: CliIO): Prom
         await runCommand(rest, env, io.out, io.signal);
         return io.signal?.aborted ? 130 : 0;
       case "serve":
-        await serveCommand(rest, env, { out: io.out, err: io.err, ...(io.signal ? { signal: io.signal } : {}) });
+        await serveCommand(rest, env, { out: io.out, err: io.err, ...(io.signal ? { signal: io.signal } : {}), runCli: main });
         return 0;
       case "threads":
         await threadsCommand(rest, env, io.out);
@@ -70,6 +65,11 @@ export async function main(argv: string[], env: CliEnvironment, io: CliIO): Prom
         return 2;
     }
   } catch (err) {
+    // A server on this machine holds the embedded database: it runs the command.
+    if (err instanceof DataDirInUseError && FORWARDED.has(command ?? "") && !env.shared) {
+      const code = await runInServer(err.dataDir, argv, io);
+      if (code !== undefined) return code;
+    }
     io.err(`threadline: ${describe(err)}`);
     return isUsageError(err) ? 2 : 1;
   }

@@ -8,7 +8,9 @@ import { loadProject, loadableProject, type Project } from "../graph/project.js"
 import { authHandlersOf } from "../server/auth.js";
 import { startServer, type RunningServer } from "../server/serve.js";
 import type { CliEnvironment } from "./env.js";
+import type { CliIO } from "./io.js";
 import { chatModelFromEnvironment } from "./model.js";
+import { FORWARDED, announceServer, cliToken } from "./remote.js";
 import { UsageError } from "./usage.js";
 
 export const SERVE_USAGE = "threadline serve [--config langgraph.json] [--port 2024] [--host 127.0.0.1] [--workers 10] [--grace <seconds>]";
@@ -16,6 +18,11 @@ export const SERVE_USAGE = "threadline serve [--config langgraph.json] [--port 2
 export interface ServeIO {
   out: (line: string) => void;
   err: (line: string) => void;
+  /**
+   * Runs a CLI command with the given environment (main's own), for CLIs on
+   * this machine while this server holds their embedded database.
+   */
+  runCli?: (argv: string[], env: CliEnvironment, io: CliIO) => Promise<number>;
   /** Aborted on SIGINT or SIGTERM: the server stops gracefully. */
   signal?: AbortSignal;
   /** Called once the server listens (tests take its URL from here). */
@@ -59,9 +66,27 @@ export async function serveCommand(argv: string[], env: CliEnvironment, io: Serv
     await db.close();
     throw err;
   }
+  // An embedded database admits this process only: the CLI's commands on
+  // this machine reach it through the server (see remote.ts).
+  const embedded = db.kind === "pglite" && !db.location.startsWith("memory://");
+  const token = cliToken();
+  const shared = { ...env, shared: { core, project: served } };
+  const cli = embedded && io.runCli
+    ? {
+        token,
+        run: async (argv: string[], call: CliIO) => {
+          if (!FORWARDED.has(argv[0] ?? "")) {
+            call.err(`threadline: the embedded database is held by threadline serve, which runs only ${[...FORWARDED].join(", ")}; stop it for "${argv[0]}"`);
+            return 2;
+          }
+          return io.runCli!(argv, shared, call);
+        },
+      }
+    : undefined;
   let server: RunningServer;
   try {
     server = await startServer({
+      ...(cli ? { cli } : {}),
       core,
       port,
       ...(values.host ? { host: values.host } : {}),
@@ -77,6 +102,7 @@ export async function serveCommand(argv: string[], env: CliEnvironment, io: Serv
   }
   io.out(`threadline serve: the LangGraph API for ${served.graphIds.join(", ") || "no graphs"} at ${server.url} (database: ${db.location})`);
   io.out(`LangGraph Studio: https://smith.langchain.com/studio/?baseUrl=${server.url}`);
+  const withdraw = cli ? await announceServer(db.location, server.url, token) : undefined;
   io.onListening?.(server, core);
   await new Promise<void>((resolve) => {
     if (!io.signal || io.signal.aborted) return resolve();
@@ -84,6 +110,7 @@ export async function serveCommand(argv: string[], env: CliEnvironment, io: Serv
   });
   io.out("threadline serve: stopping (runs in progress get the grace period, then go back to the queue)");
   try {
+    await withdraw?.();
     await server.close({ graceMs });
   } finally {
     await core.close();

@@ -14,6 +14,7 @@ export interface SessionServices {
  * anything imports a graph module.
  */
 export async function openProject(env: CliEnvironment): Promise<Project> {
+  if (env.shared) return env.shared.project;
   const project = await loadProject(env.projectFile);
   env.applyProject(project);
   return project;
@@ -29,6 +30,10 @@ export async function withCore<T>(
   before?: (project: Project) => Promise<SessionServices | void>,
 ): Promise<T> {
   const project = await openProject(env);
+  if (env.shared) {
+    await before?.(project);
+    return fn(env.shared.core);
+  }
   // Checks that need no database (unknown graph, malformed input, missing
   // model settings) run first, so a bad command never creates a data folder
   // or a row.

@@ -9,6 +9,17 @@ interface FileLocks {
 
 let fileLocks: FileLocks | undefined;
 
+/** The embedded database's data folder is held by another process (a running server, say). */
+export class DataDirInUseError extends DatabaseUnavailableError {
+  constructor(
+    message: string,
+    /** The data folder, resolved. */
+    readonly dataDir: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * PGlite runs Postgres inside this process, so two processes on one data
  * folder would corrupt it. The guard is a kernel lock on an open file (an
@@ -41,9 +52,7 @@ export function acquireDataDirLock(dataDir: string): () => Promise<void> {
     closeSync(fd);
     const holder = Number.parseInt(readHolder(path), 10);
     const who = Number.isInteger(holder) ? `process ${holder}` : "another process";
-    throw new DatabaseUnavailableError(
-      `the embedded database at ${dataDir} is in use by ${who}; stop it or set DATABASE_URL to share a Postgres server`,
-    );
+    throw new DataDirInUseError(`the embedded database at ${dataDir} is in use by ${who}; stop it or set DATABASE_URL to share a Postgres server`, dataDir);
   }
   try {
     ftruncateSync(fd, 0);

@@ -95,7 +95,7 @@ export async function executeRun(
   if (failure && isDatabaseTimeout(failure)) return { status: "error", output: null, error: null, rolledBack: false, unanswered: failure };
   await deps.checkpointer.flush().catch((err) => (failure ??= err));
   if (cancelled === LOST) return { status: "error", output: null, error: null, rolledBack: false, lost: true };
-  if (cancelled === REQUEUE && !failure) return { status: "pending", output: null, error: null, rolledBack: false, requeued: true };
+  if (cancelled === REQUEUE) return { status: "pending", output: null, error: null, rolledBack: false, requeued: true };
   if (cancelled === "rollback") {
     // Its events go with it; the ones still being stored must land first.
     await events.flush().catch(() => undefined);

@@ -1,32 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type { AssistantService } from "../assistants/service.js";
-import { isUniqueViolation, translateDatabaseError } from "../db/errors.js";
 import { ConfigurationError, ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import { validateConfig, validateInput } from "../graph/project.js";
 import { assertRunId, assertThreadId, userIdOf } from "../owners.js";
 import { pageOffset, pageSize } from "../paging.js";
 import type { RunEvent, RunEventLog } from "../stream/log.js";
 import { THREAD_SQL } from "../threads/sql.js";
-import { statusOf } from "../threads/state.js";
-import { REQUEUE, executeRun, type ExecuteDependencies, type Execution } from "./execute.js";
-import { closeLockSession, holdRun, type RunHold } from "./lock.js";
+import type { ExecuteDependencies } from "./execute.js";
+import { LocalRuns } from "./local.js";
 import { cleanUpAbandoned, reconcileThread, withThreadReserved } from "./maintenance.js";
-import { tryClaim, withThreadQueue } from "./queue.js";
+import { withThreadQueue } from "./queue.js";
 import { parseRunRequest, type MultitaskStrategy, type RunRequest } from "./request.js";
 import { checkInputKeys, checkInputMessages, resolveRequest } from "./resolve.js";
 import { RUN_SQL, type RunRow, type RunStatus } from "./sql.js";
-import { Waiters } from "./waiters.js";
 
 export type Run = RunRow;
 
 const TERMINAL = new Set<RunStatus>(["success", "error", "timeout", "interrupted"]);
-
-/** Background runs a worker looks at per poll. */
-const DUE_PAGE = 20;
-/** How long a stateless run's end is remembered after its record went. */
-const ENDED_KEPT_MS = 60_000;
-/** How long close() waits for runs in progress to stop. */
-const CLOSE_WAIT_MS = 10_000;
 
 export interface RunDependencies extends ExecuteDependencies {
   assistants: AssistantService;
@@ -59,17 +49,11 @@ export interface CreateRun {
  * const done = await runs.execute(run.runId); // here, in this process
  */
 export class RunService {
-  private readonly holds = new Map<string, RunHold>();
-  private readonly cancels = new Map<string, AbortController>();
-  private readonly executing = new Map<string, Promise<unknown>>();
-  private readonly waiters = new Waiters();
-  /**
-   * How runs whose record went when they ended (stateless runs) ended, for
-   * a while, so whoever waits on them in this process still learns it.
-   */
-  private readonly ended = new Map<string, { run: Run; at: number }>();
+  private readonly local: LocalRuns;
 
-  constructor(private readonly deps: RunDependencies) {}
+  constructor(private readonly deps: RunDependencies) {
+    this.local = new LocalRuns(deps);
+  }
 
   async create(options: CreateRun, owner: string): Promise<Run> {
     const request = parseRunRequest(options.request);
@@ -104,9 +88,7 @@ export class RunService {
     const runId = randomUUID();
     const background = options.background === true;
     // Held before the row exists, so no other process ever sees it unowned.
-    const hold = background ? undefined : await holdRun(this.deps.db, runId);
-    if (!background && !hold) throw new Error(`could not take the lock of a new run ${runId}`);
-    if (hold) this.holds.set(runId, hold);
+    if (!background && !(await this.local.take(runId))) throw new Error(`could not take the lock of a new run ${runId}`);
     const strategy: MultitaskStrategy = request.multitaskStrategy ?? "reject";
     try {
       const { result, abandoned } = await withThreadQueue(this.deps.db, threadId, async (client, queue) => {
@@ -146,14 +128,11 @@ export class RunService {
         await client.query(THREAD_SQL.setStatus, [threadId, "busy"]);
         return { run: rows[0]!, stop };
       });
-      for (const id of result.stop) this.cancels.get(id)?.abort(strategy);
+      for (const id of result.stop) this.local.stop(id, strategy);
       await cleanUpAbandoned(this.deps, abandoned);
       return result.run;
     } catch (err) {
-      if (hold) {
-        this.holds.delete(runId);
-        await hold.release();
-      }
+      if (!background) await this.local.letGo(runId);
       if (stateless) await this.deps.threads.purge(threadId).catch(() => undefined);
       throw err;
     }
@@ -164,16 +143,8 @@ export class RunService {
    * is the thread's next run, then runs it to the end. Returns the run as
    * it ended. `signal` cancels it (as an interrupt) from this process.
    */
-  async execute(runId: string, options: { signal?: AbortSignal } = {}): Promise<Run> {
-    const hold = this.holds.get(runId);
-    if (!hold) throw new InvalidInputError(`run ${runId} is not this process's to execute`);
-    if (this.cancels.has(runId)) throw new InvalidInputError(`run ${runId} is already executing in this process`);
-    return this.holding(runId, hold, options.signal, async (cancel) => {
-      const run = await this.find(runId);
-      if (!run) throw new NotFoundError(`unknown run "${runId}"`);
-      const claimed = await this.claim(run, cancel.signal);
-      return claimed ? this.executeClaimed(claimed, cancel, hold) : ((await this.find(runId)) ?? { ...run, status: "interrupted" });
-    });
+  execute(runId: string, options: { signal?: AbortSignal } = {}): Promise<Run> {
+    return this.local.execute(runId, options.signal);
   }
 
   /**
@@ -181,25 +152,8 @@ export class RunService {
    * worker does; undefined when there is none. Any number of processes may
    * call this on one database: each run goes to one of them.
    */
-  async executeNext(options: { signal?: AbortSignal } = {}): Promise<Run | undefined> {
-    const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.due, [DUE_PAGE]);
-    for (const candidate of rows) {
-      const hold = await holdRun(this.deps.db, candidate.runId);
-      if (!hold) continue;
-      this.holds.set(candidate.runId, hold);
-      const claimed = await this.attemptClaim(candidate).catch(async (err: unknown) => {
-        this.holds.delete(candidate.runId);
-        await hold.release();
-        throw err;
-      });
-      if (!claimed) {
-        this.holds.delete(candidate.runId);
-        await hold.release();
-        continue;
-      }
-      return this.holding(candidate.runId, hold, options.signal, (cancel) => this.executeClaimed(claimed, cancel, hold));
-    }
-    return undefined;
+  executeNext(options: { signal?: AbortSignal } = {}): Promise<Run | undefined> {
+    return this.local.executeNext(options.signal);
   }
 
   async get(runId: string, owner: string, threadId?: string): Promise<Run> {
@@ -234,11 +188,11 @@ export class RunService {
     const pending = await this.deps.db.pool.query(RUN_SQL.cancelPending, [run.runId, action]);
     if (pending.rowCount) {
       if (action === "rollback") await this.deps.db.pool.query(RUN_SQL.delete, [run.runId]);
-      this.waiters.wake();
-      await this.settle(run.threadId, run.owner);
+      this.local.wake();
+      await this.local.settle(run.threadId, run.owner);
     } else {
       await this.deps.db.pool.query(RUN_SQL.requestCancel, [run.runId, action]);
-      this.cancels.get(run.runId)?.abort(action);
+      this.local.stop(run.runId, action);
     }
     if (!options.wait) return (await this.find(run.runId)) ?? { ...run, status: "interrupted", cancel: action };
     return this.join(run.runId, owner).catch((err: unknown) => {
@@ -281,8 +235,8 @@ export class RunService {
     const run = await this.get(runId, owner, threadId);
     const { rowCount } = await this.deps.db.pool.query(RUN_SQL.delete, [run.runId]);
     if (!rowCount) throw new ConflictError(`run ${run.runId} is running; cancel it first`);
-    this.waiters.wake();
-    await this.settle(run.threadId, run.owner);
+    this.local.wake();
+    await this.local.settle(run.threadId, run.owner);
   }
 
   /** Waits until the run has ended and returns it. */
@@ -291,17 +245,17 @@ export class RunService {
     let delay = 20;
     let checked = Date.now();
     // A stateless run executed here is done once its temporary thread is gone too.
-    const settled = (r: Run) => TERMINAL.has(r.status) && !((r.request as RunRequest).onCompletion === "delete" && this.holds.has(r.runId));
+    const settled = (r: Run) => TERMINAL.has(r.status) && !((r.request as RunRequest).onCompletion === "delete" && this.local.holdsRun(r.runId));
     while (!settled(run)) {
       if (options.signal?.aborted) return run;
-      await this.waiters.sleep(delay, options.signal);
+      await this.local.sleep(delay, options.signal);
       delay = Math.min(delay * 2, 500);
       // A run whose process died would never end by itself.
-      if (run.status === "running" && Date.now() - checked > 1000 && !this.holds.has(run.runId)) {
+      if (run.status === "running" && Date.now() - checked > 1000 && !this.local.holdsRun(run.runId)) {
         checked = Date.now();
         await reconcileThread(this.deps, run.threadId);
       }
-      const next = (await this.find(run.runId)) ?? this.ended.get(run.runId)?.run;
+      const next = (await this.find(run.runId)) ?? this.local.endedRun(run.runId);
       if (!next) throw new NotFoundError(`run ${run.runId} was rolled back`);
       run = next;
     }
@@ -317,7 +271,7 @@ export class RunService {
       ...(options.signal ? { signal: options.signal } : {}),
       ended: async () => {
         const now = await this.find(id);
-        return !now || (TERMINAL.has(now.status) && !this.holds.has(id));
+        return !now || (TERMINAL.has(now.status) && !this.local.holdsRun(id));
       },
     });
     const found = this.getOrEnded(runId, owner, options.threadId);
@@ -338,7 +292,7 @@ export class RunService {
     try {
       return await this.get(runId, owner, threadId);
     } catch (err) {
-      const ended = err instanceof NotFoundError ? this.ended.get(assertRunId(runId))?.run : undefined;
+      const ended = err instanceof NotFoundError ? this.local.endedRun(assertRunId(runId)) : undefined;
       if (ended && ended.owner === owner && (threadId === undefined || ended.threadId === threadId)) return ended;
       throw err;
     }
@@ -358,143 +312,13 @@ export class RunService {
    * Stops the runs this process executes (as interrupts), waits for them
    * to stop (up to 10 s), and lets go of every run it holds.
    */
-  async close(): Promise<void> {
-    for (const cancel of this.cancels.values()) cancel.abort("interrupt");
-    const stopped = Promise.allSettled([...this.executing.values()]);
-    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
-    for (const [id, hold] of this.holds) {
-      this.holds.delete(id);
-      await hold.release();
-    }
-    await closeLockSession(this.deps.db);
-  }
-
-  private async holding(runId: string, hold: RunHold, signal: AbortSignal | undefined, fn: (cancel: AbortController) => Promise<Run>): Promise<Run> {
-    const cancel = new AbortController();
-    // A worker that shuts down hands its runs back; anything else stops them as an interrupt.
-    const onAbort = () => cancel.abort(signal?.reason === REQUEUE ? REQUEUE : "interrupt");
-    signal?.addEventListener("abort", onAbort, { once: true });
-    this.cancels.set(runId, cancel);
-    const running = fn(cancel);
-    this.executing.set(runId, running);
-    try {
-      return await running;
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-      this.executing.delete(runId);
-      this.cancels.delete(runId);
-      this.holds.delete(runId);
-      await hold.release();
-      this.waiters.wake();
-    }
-  }
-
-  private async executeClaimed(run: Run, cancel: AbortController, hold: RunHold): Promise<Run> {
-    const writer = await this.deps.events.writer(run.runId);
-    let execution;
-    try {
-      execution = await executeRun(this.deps, run, writer, cancel, hold);
-    } catch (err) {
-      await writer.close().catch(() => undefined);
-      throw err;
-    }
-    if (execution.unanswered) {
-      writer.abandon();
-      hold.abandon();
-      throw translateDatabaseError(execution.unanswered, { location: this.deps.db.location, threadId: run.threadId });
-    }
-    // The stream ends (the writer closes) only once the run's record says how
-    // it ended, so a client reading the run or its thread after the last
-    // event sees the end, never "running".
-    try {
-      await writer.flush().catch(() => undefined);
-      return await this.record(run, execution);
-    } finally {
-      await writer.close().catch(() => undefined);
-    }
-  }
-
-  private async record(run: Run, execution: Execution): Promise<Run> {
-    if (execution.lost) return (await this.find(run.runId)) ?? run;
-    if (execution.rolledBack) return { ...run, status: "interrupted", cancel: "rollback", endedAt: new Date() };
-    if (execution.requeued) {
-      const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.requeue, [run.runId, run.attempt]);
-      if (rows[0]) return rows[0];
-      execution.status = "interrupted";
-    }
-    const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.finish, [run.runId, execution.status, execution.output, execution.error, run.attempt]);
-    const ended = rows[0] ?? (await this.find(run.runId)) ?? { ...run, ...execution };
-    if ((run.request as RunRequest).onCompletion === "delete") {
-      this.remember(ended);
-      await this.deps.threads.purge(run.threadId);
-    }
-    return ended;
-  }
-
-  /** Waits until the run is the thread's next and claims it; undefined when it stopped being pending meanwhile. */
-  private async claim(run: Run, signal: AbortSignal): Promise<Run | undefined> {
-    let delay = 10;
-    for (;;) {
-      const claimed = await this.attemptClaim(run);
-      if (claimed) return claimed;
-      const now = await this.find(run.runId);
-      if (!now || now.status !== "pending") return undefined;
-      if (signal.aborted) {
-        if ((await this.deps.db.pool.query(RUN_SQL.cancelPending, [run.runId, "interrupt"])).rowCount) await this.settle(run.threadId, run.owner);
-        return undefined;
-      }
-      await this.waiters.sleep(delay, signal);
-      delay = Math.min(delay * 2, 250);
-    }
-  }
-
-  /** Claims the run if it is the thread's next: the run as claimed by this call, else undefined. */
-  private async attemptClaim(run: Run): Promise<Run | undefined> {
-    let attempt;
-    try {
-      attempt = await tryClaim(this.deps.db, run);
-    } catch (err) {
-      // Two claims racing past the row lock still meet the unique index.
-      if (!isUniqueViolation(err)) throw err;
-      return undefined;
-    }
-    await cleanUpAbandoned(this.deps, attempt.abandoned);
-    return attempt.outcome === "claimed" ? attempt.run : undefined;
-  }
-
-  private remember(run: Run): void {
-    const now = Date.now();
-    for (const [id, entry] of this.ended) if (now - entry.at > ENDED_KEPT_MS) this.ended.delete(id);
-    this.ended.set(run.runId, { run, at: now });
+  close(): Promise<void> {
+    return this.local.close();
   }
 
   private async find(runId: string): Promise<Run | undefined> {
     return (await this.deps.db.pool.query<Run>(RUN_SQL.getAny, [runId])).rows[0];
   }
 
-  /**
-   * After a run went without running (cancelled or deleted while pending):
-   * a pending run made its thread busy, and no run will end to record its
-   * status again, so a thread left with no pending or running run says
-   * what its state says. Decided under the thread's queue lock, so a run
-   * created meanwhile keeps it busy.
-   */
-  private async settle(threadId: string, owner: string): Promise<void> {
-    const status = await this.deps.threads.state(threadId, owner).then(statusOf, (err: unknown) => {
-      // As after a run: a state that cannot be read leaves the thread in error.
-      if ((err as { code?: unknown } | null)?.code === "corrupt_state") return "error" as const;
-      // Gone with its thread (a delete, a stateless run's end): nothing to settle.
-      if (err instanceof NotFoundError) return undefined;
-      throw err;
-    });
-    if (!status) return;
-    const { abandoned } = await withThreadQueue(this.deps.db, threadId, async (client, queue) => {
-      if (!queue.active.length && queue.thread.status === "busy") await client.query(THREAD_SQL.setStatus, [threadId, status]);
-    }).catch((err: unknown) => {
-      if (err instanceof NotFoundError) return { abandoned: [] };
-      throw err;
-    });
-    await cleanUpAbandoned(this.deps, abandoned);
-  }
 
 }

@@ -5,6 +5,7 @@ import type { ApiEnv } from "./api.js";
 import { authMiddleware, type AuthHandlers } from "./auth.js";
 import { ApiError, errorResponse } from "./errors.js";
 import { assistantRoutes } from "./routes/assistants.js";
+import { cliRoutes, type CliForwarding } from "./routes/cli.js";
 import { metaRoutes } from "./routes/meta.js";
 import { runRoutes } from "./routes/runs.js";
 import { storeRoutes } from "./routes/store.js";
@@ -33,6 +34,8 @@ export interface AppOptions {
   wake?: () => void;
   /** Where unexpected errors go. */
   log?: (err: unknown) => void;
+  /** Runs CLI commands for a CLI on this machine (see routes/cli.ts); only a server holding an embedded database offers it. */
+  cli?: CliForwarding;
 }
 
 /** Headers a browser client must be able to read. */
@@ -55,6 +58,8 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.use("*", corsOf(options.cors));
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => errorResponse(c, new ApiError(404, `no route ${c.req.method} ${c.req.path}`), log));
+  // The CLI's own route has its own secret: a project's Auth handler never sees it.
+  if (options.cli) app.route("/", cliRoutes(options.cli));
   app.use("*", authMiddleware(options.auth));
   if (options.userApp) app.route("/", options.userApp);
   app.route("/", metaRoutes());

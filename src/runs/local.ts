@@ -1,0 +1,263 @@
+import { isUniqueViolation, translateDatabaseError } from "../db/errors.js";
+import { InvalidInputError, NotFoundError } from "../errors.js";
+import type { RunEventLog } from "../stream/log.js";
+import { THREAD_SQL } from "../threads/sql.js";
+import { statusOf } from "../threads/state.js";
+import { REQUEUE, executeRun, type ExecuteDependencies, type Execution } from "./execute.js";
+import { closeLockSession, holdRun, type RunHold } from "./lock.js";
+import { cleanUpAbandoned } from "./maintenance.js";
+import { tryClaim, withThreadQueue } from "./queue.js";
+import type { RunRequest } from "./request.js";
+import { RUN_SQL, type RunRow } from "./sql.js";
+import { Waiters } from "./waiters.js";
+
+type Run = RunRow;
+
+/** Background runs a worker looks at per poll. */
+const DUE_PAGE = 20;
+/** How long close() waits for runs in progress to stop. */
+const CLOSE_WAIT_MS = 10_000;
+/** How long a stateless run's end is remembered after its record went. */
+const ENDED_KEPT_MS = 60_000;
+
+export interface LocalDependencies extends ExecuteDependencies {
+  events: RunEventLog;
+}
+
+/**
+ * The runs this process is responsible for: the ones it holds (created to
+ * execute here, or claimed from the queue), executes and can stop at once,
+ * and, for a while, how stateless runs whose record went with them ended.
+ * RunService is the API over the records; this is the machinery under it.
+ */
+export class LocalRuns {
+  private readonly holds = new Map<string, RunHold>();
+  private readonly cancels = new Map<string, AbortController>();
+  private readonly executing = new Map<string, Promise<unknown>>();
+  private readonly waiters = new Waiters();
+  /**
+   * How runs whose record went when they ended (stateless runs) ended, for
+   * a while, so whoever waits on them in this process still learns it.
+   */
+  private readonly ended = new Map<string, { run: Run; at: number }>();
+
+  constructor(private readonly deps: LocalDependencies) {}
+
+  /** Takes responsibility for a new run before its record exists; false when that is impossible. */
+  async take(runId: string): Promise<boolean> {
+    const hold = await holdRun(this.deps.db, runId);
+    if (!hold) return false;
+    this.holds.set(runId, hold);
+    return true;
+  }
+
+  /** Lets go of a run taken but never executed (its creation failed). */
+  async letGo(runId: string): Promise<void> {
+    const hold = this.holds.get(runId);
+    this.holds.delete(runId);
+    await hold?.release();
+  }
+
+  /** Whether this process holds the run. */
+  holdsRun(runId: string): boolean {
+    return this.holds.has(runId);
+  }
+
+  /** Stops a run this process executes (no-op for any other). */
+  stop(runId: string, reason: string): void {
+    this.cancels.get(runId)?.abort(reason);
+  }
+
+  /** How a run whose record went as it ended (a stateless run) ended, if it ended here lately. */
+  endedRun(runId: string): Run | undefined {
+    return this.ended.get(runId)?.run;
+  }
+
+  /** Wakes whoever waits on a run of this process to change. */
+  wake(): void {
+    this.waiters.wake();
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.waiters.sleep(ms, signal);
+  }
+
+  /** Executes a run this process took (see RunService.execute). */
+  async execute(runId: string, signal?: AbortSignal): Promise<Run> {
+    const hold = this.holds.get(runId);
+    if (!hold) throw new InvalidInputError(`run ${runId} is not this process's to execute`);
+    if (this.cancels.has(runId)) throw new InvalidInputError(`run ${runId} is already executing in this process`);
+    return this.holding(runId, hold, signal, async (cancel) => {
+      const run = await this.find(runId);
+      if (!run) throw new NotFoundError(`unknown run "${runId}"`);
+      const claimed = await this.claim(run, cancel.signal);
+      return claimed ? this.executeClaimed(claimed, cancel, hold) : ((await this.find(runId)) ?? { ...run, status: "interrupted" });
+    });
+  }
+
+  /** Executes the oldest due background run whose thread is free (see RunService.executeNext). */
+  async executeNext(signal?: AbortSignal): Promise<Run | undefined> {
+    const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.due, [DUE_PAGE]);
+    for (const candidate of rows) {
+      const hold = await holdRun(this.deps.db, candidate.runId);
+      if (!hold) continue;
+      this.holds.set(candidate.runId, hold);
+      const claimed = await this.attemptClaim(candidate).catch(async (err: unknown) => {
+        this.holds.delete(candidate.runId);
+        await hold.release();
+        throw err;
+      });
+      if (!claimed) {
+        this.holds.delete(candidate.runId);
+        await hold.release();
+        continue;
+      }
+      return this.holding(candidate.runId, hold, signal, (cancel) => this.executeClaimed(claimed, cancel, hold));
+    }
+    return undefined;
+  }
+
+  /**
+   * Stops the runs this process executes (as interrupts), waits for them
+   * to stop (up to 10 s), and lets go of every run it holds.
+   */
+  async close(): Promise<void> {
+    for (const cancel of this.cancels.values()) cancel.abort("interrupt");
+    const stopped = Promise.allSettled([...this.executing.values()]);
+    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    for (const [id, hold] of this.holds) {
+      this.holds.delete(id);
+      await hold.release();
+    }
+    await closeLockSession(this.deps.db);
+  }
+
+  private async holding(runId: string, hold: RunHold, signal: AbortSignal | undefined, fn: (cancel: AbortController) => Promise<Run>): Promise<Run> {
+    const cancel = new AbortController();
+    // A worker that shuts down hands its runs back; anything else stops them as an interrupt.
+    const onAbort = () => cancel.abort(signal?.reason === REQUEUE ? REQUEUE : "interrupt");
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.cancels.set(runId, cancel);
+    const running = fn(cancel);
+    this.executing.set(runId, running);
+    try {
+      return await running;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      this.executing.delete(runId);
+      this.cancels.delete(runId);
+      this.holds.delete(runId);
+      await hold.release();
+      this.waiters.wake();
+    }
+  }
+
+  private async executeClaimed(run: Run, cancel: AbortController, hold: RunHold): Promise<Run> {
+    const writer = await this.deps.events.writer(run.runId);
+    let execution;
+    try {
+      execution = await executeRun(this.deps, run, writer, cancel, hold);
+    } catch (err) {
+      await writer.close().catch(() => undefined);
+      throw err;
+    }
+    if (execution.unanswered) {
+      writer.abandon();
+      hold.abandon();
+      throw translateDatabaseError(execution.unanswered, { location: this.deps.db.location, threadId: run.threadId });
+    }
+    // The stream ends (the writer closes) only once the run's record says how
+    // it ended, so a client reading the run or its thread after the last
+    // event sees the end, never "running".
+    try {
+      await writer.flush().catch(() => undefined);
+      return await this.record(run, execution);
+    } finally {
+      await writer.close().catch(() => undefined);
+    }
+  }
+
+  private async record(run: Run, execution: Execution): Promise<Run> {
+    if (execution.lost) return (await this.find(run.runId)) ?? run;
+    if (execution.rolledBack) return { ...run, status: "interrupted", cancel: "rollback", endedAt: new Date() };
+    if (execution.requeued) {
+      const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.requeue, [run.runId, run.attempt]);
+      if (rows[0]) return rows[0];
+      execution.status = "interrupted";
+    }
+    const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.finish, [run.runId, execution.status, execution.output, execution.error, run.attempt]);
+    const ended = rows[0] ?? (await this.find(run.runId)) ?? { ...run, ...execution };
+    if ((run.request as RunRequest).onCompletion === "delete") {
+      this.remember(ended);
+      await this.deps.threads.purge(run.threadId);
+    }
+    return ended;
+  }
+
+  /** Waits until the run is the thread's next and claims it; undefined when it stopped being pending meanwhile. */
+  private async claim(run: Run, signal: AbortSignal): Promise<Run | undefined> {
+    let delay = 10;
+    for (;;) {
+      const claimed = await this.attemptClaim(run);
+      if (claimed) return claimed;
+      const now = await this.find(run.runId);
+      if (!now || now.status !== "pending") return undefined;
+      if (signal.aborted) {
+        if ((await this.deps.db.pool.query(RUN_SQL.cancelPending, [run.runId, "interrupt"])).rowCount) await this.settle(run.threadId, run.owner);
+        return undefined;
+      }
+      await this.waiters.sleep(delay, signal);
+      delay = Math.min(delay * 2, 250);
+    }
+  }
+
+  /** Claims the run if it is the thread's next: the run as claimed by this call, else undefined. */
+  private async attemptClaim(run: Run): Promise<Run | undefined> {
+    let attempt;
+    try {
+      attempt = await tryClaim(this.deps.db, run);
+    } catch (err) {
+      // Two claims racing past the row lock still meet the unique index.
+      if (!isUniqueViolation(err)) throw err;
+      return undefined;
+    }
+    await cleanUpAbandoned(this.deps, attempt.abandoned);
+    return attempt.outcome === "claimed" ? attempt.run : undefined;
+  }
+
+  private remember(run: Run): void {
+    const now = Date.now();
+    for (const [id, entry] of this.ended) if (now - entry.at > ENDED_KEPT_MS) this.ended.delete(id);
+    this.ended.set(run.runId, { run, at: now });
+  }
+
+  private async find(runId: string): Promise<Run | undefined> {
+    return (await this.deps.db.pool.query<Run>(RUN_SQL.getAny, [runId])).rows[0];
+  }
+
+  /**
+   * After a run went without running (cancelled or deleted while pending):
+   * a pending run made its thread busy, and no run will end to record its
+   * status again, so a thread left with no pending or running run says
+   * what its state says. Decided under the thread's queue lock, so a run
+   * created meanwhile keeps it busy.
+   */
+  async settle(threadId: string, owner: string): Promise<void> {
+    const status = await this.deps.threads.state(threadId, owner).then(statusOf, (err: unknown) => {
+      // As after a run: a state that cannot be read leaves the thread in error.
+      if ((err as { code?: unknown } | null)?.code === "corrupt_state") return "error" as const;
+      // Gone with its thread (a delete, a stateless run's end): nothing to settle.
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    });
+    if (!status) return;
+    const { abandoned } = await withThreadQueue(this.deps.db, threadId, async (client, queue) => {
+      if (!queue.active.length && queue.thread.status === "busy") await client.query(THREAD_SQL.setStatus, [threadId, status]);
+    }).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return { abandoned: [] };
+      throw err;
+    });
+    await cleanUpAbandoned(this.deps, abandoned);
+  }
+
+}
