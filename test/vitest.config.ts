@@ -29,7 +29,7 @@ export default defineConfig({
     env: { NODE_OPTIONS: nodeOptions },
     projects: [
       { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: SLOW_TESTS } },
-      { extends: true, test: { name: "slow", include: SLOW_TESTS, testTimeout: 600_000 } },
+      { extends: true, test: { name: "slow", include: SLOW_TESTS, testTimeout: 600_000, hookTimeout: 600_000 } },
     ],
   },
 });

@@ -9,7 +9,7 @@ export interface ServeOptions extends Omit<AppOptions, "wake"> {
   host?: string;
   /** Runs this process executes at once. Default 10. */
   concurrency?: number;
-  /** How often expired threads are deleted. Default every minute. */
+  /** How often expired threads and store items are deleted. Default every minute. */
   sweepEveryMs?: number;
 }
 
@@ -64,6 +64,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
 async function sweep(core: Core): Promise<void> {
   while ((await core.threads.sweepExpired({ limit: 100 })).length === 100);
+  while ((await core.store.sweepExpired(1000)) === 1000);
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<{ server: ServerType; port: number }> {

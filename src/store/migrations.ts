@@ -28,5 +28,12 @@ export const storeMigrations: MigrationSet = {
         "CREATE INDEX store_items_tsv_idx ON store_items USING gin (tsv)",
       ],
     },
+    {
+      name: "store_items_ttl",
+      up: [
+        "ALTER TABLE store_items ADD COLUMN ttl_minutes float8 CHECK (ttl_minutes > 0), ADD COLUMN expires_at timestamptz",
+        "CREATE INDEX store_items_expires_idx ON store_items (expires_at) WHERE expires_at IS NOT NULL",
+      ],
+    },
   ],
 };

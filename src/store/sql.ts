@@ -8,6 +8,9 @@
 const ITEM_COLUMNS = `string_to_array(s.namespace, '.') AS namespace, s.key, s.value,
        s.created_at AS "createdAt", s.updated_at AS "updatedAt"`;
 
+// An item past its TTL is gone for every read, whether or not the sweep has deleted it yet.
+const LIVE = "(s.expires_at IS NULL OR s.expires_at > clock_timestamp())";
+
 // $n is a namespace path; everything at it or below it (see migrations.ts for the range).
 const UNDER = (n: number, column = "s.namespace") =>
   `($${n}::text = '' OR ${column} = $${n}::text OR (${column} >= $${n}::text || '.' AND ${column} < $${n}::text || '/'))`;
@@ -16,20 +19,40 @@ const UNDER = (n: number, column = "s.namespace") =>
 export const GET_ITEMS = `
 SELECT ${ITEM_COLUMNS}
   FROM jsonb_to_recordset($1::jsonb) AS o(namespace text COLLATE "C", key text)
-  JOIN store_items s ON s.namespace = o.namespace AND s.key = o.key`;
+  JOIN store_items s ON s.namespace = o.namespace AND s.key = o.key
+ WHERE ${LIVE}`;
 
-/** $1: [{ namespace, key, value }]; a null value deletes. One statement, so a batch's writes land together. */
+/**
+ * $1: [{ namespace, key, value, ttl }]; a null value deletes; `ttl` is in
+ * minutes (null: kept until deleted). One statement, so a batch's writes
+ * land together.
+ */
 export const WRITE_ITEMS = `
 WITH ops AS (
-  SELECT o.namespace, o.key, o.value
-    FROM jsonb_to_recordset($1::jsonb) AS o(namespace text COLLATE "C", key text, value jsonb)
+  SELECT o.namespace, o.key, o.value, o.ttl
+    FROM jsonb_to_recordset($1::jsonb) AS o(namespace text COLLATE "C", key text, value jsonb, ttl float8)
 ), removed AS (
   DELETE FROM store_items s USING ops
    WHERE ops.value IS NULL AND s.namespace = ops.namespace AND s.key = ops.key
 )
-INSERT INTO store_items (namespace, key, value)
-SELECT namespace, key, value FROM ops WHERE value IS NOT NULL
-    ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value, updated_at = clock_timestamp()`;
+INSERT INTO store_items (namespace, key, value, ttl_minutes, expires_at)
+SELECT namespace, key, value, ttl, clock_timestamp() + ttl * interval '1 minute' FROM ops WHERE value IS NOT NULL
+    ON CONFLICT (namespace, key) DO UPDATE
+   SET value = EXCLUDED.value, ttl_minutes = EXCLUDED.ttl_minutes, expires_at = EXCLUDED.expires_at, updated_at = clock_timestamp()`;
+
+/** $1: [{ namespace, key }]: their TTL starts again (items read with refresh_ttl). */
+export const REFRESH_ITEMS = `
+UPDATE store_items s SET expires_at = clock_timestamp() + s.ttl_minutes * interval '1 minute'
+  FROM jsonb_to_recordset($1::jsonb) AS o(namespace text COLLATE "C", key text)
+ WHERE s.namespace = o.namespace AND s.key = o.key AND s.ttl_minutes IS NOT NULL AND ${LIVE}`;
+
+/** Deletes up to $1 items past their TTL; returns how many. */
+export const SWEEP_ITEMS = `
+WITH gone AS (
+  DELETE FROM store_items WHERE (namespace, key) IN (
+    SELECT namespace, key FROM store_items WHERE expires_at <= clock_timestamp() ORDER BY expires_at LIMIT $1)
+  RETURNING 1)
+SELECT count(*)::int AS n FROM gone`;
 
 // One filter condition f (key, op, operand) against item s; NULL counts as not met.
 const CONDITION = `CASE f.op
@@ -67,6 +90,7 @@ SELECT ${ITEM_COLUMNS},
                   + ts_rank_cd(s.tsv, websearch_to_tsquery('english', $4::text), 32))::float8 END AS score
   FROM store_items s
  WHERE ${UNDER(1)}
+   AND ${LIVE}
    AND NOT EXISTS (
          SELECT 1
            FROM jsonb_to_recordset($2::jsonb) AS f(key text, op text, operand jsonb)
@@ -84,7 +108,7 @@ SELECT ${ITEM_COLUMNS},
  */
 export const LIST_NAMESPACES = `
 WITH namespaces AS (
-  SELECT DISTINCT string_to_array(s.namespace, '.') AS labels FROM store_items s WHERE ${UNDER(1)}
+  SELECT DISTINCT string_to_array(s.namespace, '.') AS labels FROM store_items s WHERE ${UNDER(1)} AND ${LIVE}
 ), matched AS (
   SELECT n.labels FROM namespaces n
    WHERE NOT EXISTS (

@@ -23,7 +23,7 @@ import {
   namespacePath,
   pageOf,
 } from "./operations.js";
-import { GET_ITEMS, LIST_NAMESPACES, SEARCH_ITEMS, WRITE_ITEMS } from "./sql.js";
+import { GET_ITEMS, LIST_NAMESPACES, REFRESH_ITEMS, SEARCH_ITEMS, SWEEP_ITEMS, WRITE_ITEMS } from "./sql.js";
 
 type ItemRow = Item & { score?: number | null };
 
@@ -41,6 +41,9 @@ type ItemRow = Item & { score?: number | null };
  *   number values of the item: only items sharing a word with it, ranked, with
  *   the rank as `score`. Semantic search with embeddings is not configured:
  *   there is no `index` option, and `put`'s `index` argument is ignored.
+ * - An item put with a TTL (`putWithTtl`, the API's `ttl` in minutes) reads
+ *   as gone once it has passed, and `sweepExpired` deletes it; `refresh`
+ *   starts it again (reads through the API do, unless told not to).
  * - In one `batch`, reads see the store as it was before the batch's writes;
  *   of several writes to one item the last wins, and all writes land in one
  *   statement.
@@ -63,7 +66,7 @@ export class ThreadlineStore extends BaseStore {
     const results: unknown[] = new Array(operations.length).fill(undefined);
     const gets: { index: number; namespace: string; key: string }[] = [];
     const reads: { index: number; run: () => Promise<unknown> }[] = [];
-    const writes = new Map<string, { namespace: string; key: string; value: Record<string, unknown> | null }>();
+    const writes = new Map<string, { namespace: string; key: string; value: Record<string, unknown> | null; ttl: number | null }>();
     // Everything is checked before anything runs, so a bad operation writes nothing.
     for (const [index, op] of operations.entries()) {
       if ("namespacePrefix" in op) {
@@ -73,7 +76,9 @@ export class ThreadlineStore extends BaseStore {
         const put = op as PutOperation;
         const namespace = namespacePath(put.namespace, "a namespace to write");
         const key = assertKey(put.key);
-        writes.set(JSON.stringify([namespace, key]), { namespace, key, value: put.value === null ? null : assertValue(put.value) });
+        const ttl = (put as PutOperation & { ttl?: number }).ttl;
+        if (ttl !== undefined && ttl !== null && !(typeof ttl === "number" && ttl > 0)) throw new InvalidInputError(`a TTL is a positive number of minutes, got ${String(ttl)}`);
+        writes.set(JSON.stringify([namespace, key]), { namespace, key, value: put.value === null ? null : assertValue(put.value), ttl: ttl ?? null });
       } else if ("namespace" in op && "key" in op) {
         const get = op as GetOperation;
         gets.push({ index, namespace: namespacePath(get.namespace, "a namespace to read", { allowEmpty: true }), key: assertKey(get.key) });
@@ -89,6 +94,34 @@ export class ThreadlineStore extends BaseStore {
       if (writes.size) await this.db.pool.query(WRITE_ITEMS, [JSON.stringify([...writes.values()])]);
     });
     return results as OperationResults<Op>;
+  }
+
+  /**
+   * Puts an item that expires `ttlMinutes` after it is written (or last
+   * read with `refresh`); until then it reads as any other.
+   *
+   * @example
+   * await store.putWithTtl(["sessions", "ada"], "draft", { text: "..." }, 60);
+   */
+  async putWithTtl(namespace: string[], key: string, value: Record<string, unknown>, ttlMinutes: number): Promise<void> {
+    await this.batch([{ namespace, key, value, ttl: ttlMinutes } as PutOperation]);
+  }
+
+  /** Starts the TTL of these items again (the API's `refresh_ttl` on reads). */
+  async refresh(items: Pick<Item, "namespace" | "key">[]): Promise<void> {
+    if (!items.length) return;
+    await this.translate(async () => {
+      await this.db.pool.query(REFRESH_ITEMS, [JSON.stringify(items.map((i) => ({ namespace: i.namespace.join("."), key: i.key })))]);
+    });
+  }
+
+  /** Deletes up to `limit` items past their TTL; returns how many went. */
+  async sweepExpired(limit = 1000): Promise<number> {
+    let n = 0;
+    await this.translate(async () => {
+      n = (await this.db.pool.query<{ n: number }>(SWEEP_ITEMS, [limit])).rows[0]!.n;
+    });
+    return n;
   }
 
   private async readItems(gets: { index: number; namespace: string; key: string }[], results: unknown[]): Promise<void> {

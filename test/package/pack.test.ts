@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,7 +20,8 @@ function run(command: string, args: string[], cwd: string) {
 /**
  * The package as a user gets it: built, packed, installed into an empty
  * project from the tarball, then imported from plain Node, run through its
- * bin on a TypeScript graph, and type-checked by a strict consumer.
+ * bin on a TypeScript graph, served over HTTP by its bin, and type-checked
+ * by a strict consumer.
  */
 describe("the packed package, installed", () => {
   const work = mkdtempSync(join(tmpdir(), "threadline-pack-"));
@@ -56,6 +57,28 @@ describe("the packed package, installed", () => {
   it("runs its bin on a project's TypeScript graph", async () => {
     const { stdout } = await run(join(app, "node_modules/.bin/threadline"), ["run", "echo", "--thread", "t1", "--input", '{"message":"hello"}', "--json"], app);
     expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ status: "complete", values: { reply: "echo: hello", notes: 1 } });
+  });
+
+  it("serves the project's graphs over the LangGraph API from its bin, and stops on SIGTERM", async () => {
+    const child = spawn(join(app, "node_modules/.bin/threadline"), ["serve", "--port", "0"], { cwd: app, env: USER_ENV });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const check = setInterval(() => {
+          const found = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+          if (found) (clearInterval(check), resolve(found[1]!));
+        }, 50);
+        void exited.then(() => (clearInterval(check), reject(new Error(`serve exited: ${output}`))));
+      });
+      const reply = await fetch(`${url}/runs/wait`, { method: "POST", body: JSON.stringify({ assistant_id: "echo", input: { message: "hi" } }) });
+      expect(await reply.json(), output).toMatchObject({ reply: "echo: hi" });
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
   });
 
   it("type-checks in a strict consumer (strict, exactOptionalPropertyTypes, declarations checked)", async () => {

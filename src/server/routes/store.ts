@@ -17,9 +17,9 @@ export function storeRoutes(core: Core) {
     // An auth handler may rewrite the namespace (e.g. put the user first).
     const value = { namespace: [...body.namespace], key: body.key, value: body.value };
     await c.var.auth.authorize("store:put", value);
-    if (body.ttl) throw new ApiError(422, "ttl on store items is not supported yet; delete items when they are due");
     if (Array.isArray(body.index)) throw new ApiError(422, "index is not supported: the store has no embeddings configured, so it cannot search by meaning");
-    await core.store.put(value.namespace, value.key, value.value, body.index ?? undefined);
+    if (body.ttl) await core.store.putWithTtl(value.namespace, value.key, value.value, body.ttl);
+    else await core.store.put(value.namespace, value.key, value.value);
     return c.body(null, 204);
   });
 
@@ -28,7 +28,10 @@ export function storeRoutes(core: Core) {
     const value = { namespace: query.namespace ? query.namespace.split(".") : [], key: query.key };
     const filters = await c.var.auth.authorize("store:get", value);
     const item = await core.store.get(value.namespace, value.key);
-    return c.json(item && visible(item, filters) ? itemJson(item) : null);
+    if (!item || !visible(item, filters)) return c.json(null);
+    // Reading an item starts its TTL again, unless the client says not to.
+    if (query.refresh_ttl !== "false") await core.store.refresh([item]);
+    return c.json(itemJson(item));
   });
 
   api.delete("/store/items", async (c) => {
@@ -49,7 +52,9 @@ export function storeRoutes(core: Core) {
       offset: body.offset ?? 0,
       ...(body.query ? { query: body.query } : {}),
     });
-    return c.json({ items: items.filter((item) => visible(item, filters)).map(itemJson) });
+    const shown = items.filter((item) => visible(item, filters));
+    if (body.refresh_ttl !== false) await core.store.refresh(shown);
+    return c.json({ items: shown.map(itemJson) });
   });
 
   api.post("/store/namespaces", async (c) => {
