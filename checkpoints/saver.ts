@@ -73,7 +73,9 @@ export class ThreadlineSaver extends BaseCheckpointSaver {
     this.options = Object.freeze(resolved);
     this.cache = new StateCache(resolved.cachedThreads);
     this.items = new ItemCache(resolved.itemCacheSize);
-    this.writers = new WriterConnections(this.db.pool);
+    // PGlite runs in this process, one statement at a time: a connection kept
+    // idle there only makes every other statement wait for it.
+    this.writers = new WriterConnections(this.db.pool, kind === "pglite" ? 0 : undefined);
     this.retry = { attempts: resolved.retries, delayMs: 100, isTransient: isTransientFault };
     this.batcher = new WriteBatcher((text, values) => this.write(text, values), {
       // PGlite lives in this process: a commit kept only in its memory would die with it.

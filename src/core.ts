@@ -7,9 +7,9 @@ import { migrate } from "./db/migrate.js";
 import { coreMigrations } from "./db/migrations.js";
 import { adoptLegacyGraphMigrations, projectMigrations } from "./graph/migrations.js";
 import type { Project } from "./graph/project.js";
-import { RecallStore, prepareMemory, rescopeAssistantMemory } from "./memory/index.js";
+import { RecallStore, ensureVectorSupport, prepareMemory, rescopeAssistantMemory } from "./memory/index.js";
 import { RunService } from "./runs/service.js";
-import { ThreadlineStore, storeMigrations } from "./store/index.js";
+import { ThreadlineStore, storeMigrations, type StoreIndex } from "./store/index.js";
 import { RunEventLog } from "./stream/log.js";
 import { ThreadService } from "./threads/service.js";
 
@@ -22,6 +22,8 @@ export interface CoreOptions {
   embeddings?: EmbeddingsInterface;
   /** Options of the checkpointer. */
   checkpoints?: ThreadlineSaverOptions;
+  /** Embeddings for the store's search by meaning (langgraph.json's `store.index`). */
+  storeIndex?: StoreIndex;
 }
 
 /** The services every entry point (CLI, server, worker) works through. */
@@ -72,7 +74,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const { db, project } = options;
   await migrateAll(db, project);
   const checkpointer = await ThreadlineSaver.create(db, { ...options.checkpoints, migrate: false });
-  const store = new ThreadlineStore(db);
+  const store = new ThreadlineStore(db, { ...(options.storeIndex ? { index: options.storeIndex } : {}), vector: await ensureVectorSupport(db) });
   const recall = new RecallStore(db);
   const assistants = new AssistantService(db, project.graphIds);
   await assistants.syncSystemAssistants();

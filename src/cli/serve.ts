@@ -6,6 +6,7 @@ import { ConfigurationError } from "../errors.js";
 import { loadExport } from "../graph/loader.js";
 import { loadProject, loadableProject, type Project } from "../graph/project.js";
 import { authHandlersOf } from "../server/auth.js";
+import type { StoreIndex } from "../store/index.js";
 import { startServer, type RunningServer } from "../server/serve.js";
 import type { CliEnvironment } from "./env.js";
 import type { CliIO } from "./io.js";
@@ -58,10 +59,11 @@ export async function serveCommand(argv: string[], env: CliEnvironment, io: Serv
   const userApp = project.http.app ? userAppOf(await loadExport("http.app", project.http.app), project.http.app.spec) : undefined;
   const auth = project.auth ? authHandlersOf(await loadExport("auth.path", project.auth), `auth.path "${project.auth.spec}"`) : undefined;
 
+  const storeIndex = project.storeIndex ? await storeIndexOf(project.storeIndex, env) : undefined;
   const db = await openDatabase(env.database());
   let core: Core;
   try {
-    core = await openCore({ db, project: served, checkpoints: env.checkpoints(), ...(chatModel ? { chatModel } : {}) });
+    core = await openCore({ db, project: served, checkpoints: env.checkpoints(), ...(chatModel ? { chatModel } : {}), ...(storeIndex ? { storeIndex } : {}) });
   } catch (err) {
     await db.close();
     throw err;
@@ -129,6 +131,27 @@ async function modelFor(project: Project, env: CliEnvironment, io: ServeIO) {
     io.err(`threadline serve: runs of ${needing.map((g) => `"${g}"`).join(", ")} will be refused until a model is configured: ${err.message}`);
     return undefined;
   }
+}
+
+/**
+ * The store's index of langgraph.json: "openai:<model>" embeds with OpenAI
+ * (or the OpenAI-compatible server of OPENAI_BASE_URL); a module's export is
+ * an `Embeddings` object or a function from texts to vectors.
+ */
+async function storeIndexOf(index: NonNullable<Project["storeIndex"]>, env: CliEnvironment): Promise<StoreIndex> {
+  const fields = index.fields ? { fields: index.fields } : {};
+  if (typeof index.embed === "string") {
+    const { createEmbeddings } = await import("../models/openai.js");
+    return { embeddings: createEmbeddings(env.model(), index.embed.slice("openai:".length), index.dims), ...fields };
+  }
+  const value = await loadExport("store.index.embed", index.embed);
+  if (typeof (value as { embedDocuments?: unknown } | null)?.embedDocuments === "function") return { embeddings: value as StoreIndex["embeddings"], ...fields };
+  if (typeof value !== "function") throw new ConfigurationError(`store.index.embed "${index.embed.spec}" is neither an Embeddings object nor a function of texts`);
+  const embed = value as (texts: string[]) => number[][] | Promise<number[][]>;
+  return {
+    embeddings: { embedDocuments: async (texts) => embed(texts), embedQuery: async (text) => (await embed([text]))[0]! },
+    ...fields,
+  };
 }
 
 function userAppOf(value: unknown, spec: string): Hono {

@@ -27,7 +27,15 @@ const ProjectFile = z
     dependencies: z.array(z.string()).optional(),
     http: z.object({ app: ModuleSpec.optional(), cors: Cors.optional() }).loose().optional(),
     auth: z.object({ path: ModuleSpec.optional(), disable_studio_auth: z.boolean().optional() }).loose().optional(),
-    store: z.unknown().optional(),
+    store: z
+      .object({
+        index: z
+          .object({ embed: z.string().min(1), dims: z.number().int().positive().optional(), fields: z.array(z.string().min(1)).min(1).optional() })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     checkpointer: z.unknown().optional(),
   })
   .loose();
@@ -54,6 +62,12 @@ export interface ProjectFileContents {
   http: { app?: ModuleRef; cors?: z.output<typeof Cors> };
   /** `auth.path`: the module exporting an `Auth` of `@langchain/langgraph-sdk/auth`. */
   auth?: ModuleRef;
+  /**
+   * `store.index`: what embeds store items for search by meaning, as
+   * "openai:<model>" or a module's export ("./embed.ts:embed"), and the
+   * fields to embed.
+   */
+  storeIndex?: { embed: string | ModuleRef; dims?: number; fields?: string[] };
 }
 
 /** An export of a module of the project. */
@@ -90,18 +104,17 @@ export async function readProjectFile(configPath: string): Promise<ProjectFileCo
     throw new ConfigurationError(`${path}: ${issue.path.join(".") || "root"}: ${issue.message}`);
   }
   const root = dirname(path);
-  for (const section of ["store", "checkpointer"] as const) {
-    const value = parsed.data[section];
-    if (value !== undefined && value !== null && !(typeof value === "object" && Object.keys(value).length === 0)) {
-      throw new ConfigurationError(`${path}: the "${section}" section is not supported: Threadline keeps ${section === "store" ? "the store" : "checkpoints"} in its own database (DATABASE_URL or the embedded one); remove the section`);
-    }
+  const { checkpointer } = parsed.data;
+  if (checkpointer !== undefined && checkpointer !== null && !(typeof checkpointer === "object" && Object.keys(checkpointer).length === 0)) {
+    throw new ConfigurationError(`${path}: the "checkpointer" section is not supported: Threadline keeps checkpoints in its own database (DATABASE_URL or the embedded one); remove the section`);
   }
   const graphs: Record<string, GraphSpec> = {};
   for (const [id, entry] of Object.entries(parsed.data.graphs)) {
     const spec = typeof entry === "string" ? entry : entry.path;
     graphs[id] = { ...moduleRef(root, spec), ...(typeof entry === "object" && entry.description ? { description: entry.description } : {}) };
   }
-  const { env, http, auth } = parsed.data;
+  const { env, http, auth, store } = parsed.data;
+  const index = store?.index;
   return {
     path,
     root,
@@ -109,6 +122,7 @@ export async function readProjectFile(configPath: string): Promise<ProjectFileCo
     env: typeof env === "string" ? await readEnvFile(resolve(root, env)) : { ...env },
     http: { ...(http?.app ? { app: moduleRef(root, http.app) } : {}), ...(http?.cors ? { cors: http.cors } : {}) },
     ...(auth?.path ? { auth: moduleRef(root, auth.path) } : {}),
+    ...(index ? { storeIndex: { ...index, embed: index.embed.startsWith("openai:") ? index.embed : moduleRef(root, index.embed) } } : {}),
   };
 }
 

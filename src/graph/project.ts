@@ -23,6 +23,8 @@ export interface Project {
   http: ProjectFileContents["http"];
   /** langgraph.json's `auth.path`. */
   auth?: ModuleRef;
+  /** langgraph.json's `store.index` (see ProjectFileContents). */
+  storeIndex?: ProjectFileContents["storeIndex"];
   /** The graph declared under `id`, its module imported once. */
   load(id: string): Promise<LoadedGraph>;
 }
@@ -47,6 +49,7 @@ export async function loadProject(configPath: string): Promise<Project> {
     env: contents.env,
     http: contents.http,
     ...(contents.auth ? { auth: contents.auth } : {}),
+    ...(contents.storeIndex ? { storeIndex: contents.storeIndex } : {}),
     load(id) {
       const spec = Object.hasOwn(contents.graphs, id) ? contents.graphs[id] : undefined;
       if (!spec) return Promise.reject(new NotFoundError(`unknown graph "${id}"; ${describeIds(Object.keys(contents.graphs))}`));

@@ -1,4 +1,5 @@
-import { ChatOpenAI } from "@langchain/openai";
+import { ChatOpenAI, OpenAIEmbeddings } from "@langchain/openai";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { ConfigurationError } from "../errors.js";
 import type { ChatModelSettings } from "./config.js";
@@ -27,6 +28,26 @@ export function createChatModel(settings: ChatModelSettings): BaseChatModel {
     model: settings.model,
     apiKey: settings.apiKey || PLACEHOLDER_KEY,
     temperature: settings.temperature,
+    configuration: settings.baseURL ? { baseURL: settings.baseURL } : undefined,
+  });
+}
+
+/**
+ * Embeddings of `model` from OpenAI or the OpenAI-compatible server of the
+ * chat model's settings (its key and base URL).
+ *
+ * @example
+ * const embeddings = createEmbeddings(settings, "text-embedding-3-small");
+ */
+export function createEmbeddings(settings: ChatModelSettings, model: string, dimensions?: number): EmbeddingsInterface {
+  if (!model) throw new ConfigurationError('store.index.embed names no model; write "openai:<model>", e.g. "openai:text-embedding-3-small"');
+  if (!settings.apiKey && !settings.baseURL) {
+    throw new ConfigurationError("the store's embeddings need OPENAI_API_KEY or the OPENAI_BASE_URL of an OpenAI-compatible server");
+  }
+  return new OpenAIEmbeddings({
+    model,
+    apiKey: settings.apiKey || PLACEHOLDER_KEY,
+    ...(dimensions ? { dimensions } : {}),
     configuration: settings.baseURL ? { baseURL: settings.baseURL } : undefined,
   });
 }

@@ -96,9 +96,10 @@ export class LocalRuns {
   }
 
   /** Executes the oldest due background run whose thread is free (see RunService.executeNext). */
-  async executeNext(signal?: AbortSignal): Promise<Run | undefined> {
-    const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.due, [DUE_PAGE]);
-    for (const candidate of rows) {
+  async executeNext(signal?: AbortSignal, onClaimed?: () => void, preferred?: Run): Promise<Run | undefined> {
+    // A run created in this process is tried first, without a look at the queue.
+    const candidates = preferred ? [preferred] : (await this.deps.db.pool.query<Run>(RUN_SQL.due, [DUE_PAGE])).rows;
+    for (const candidate of candidates) {
       const hold = await holdRun(this.deps.db, candidate.runId);
       if (!hold) continue;
       this.holds.set(candidate.runId, hold);
@@ -112,9 +113,11 @@ export class LocalRuns {
         await hold.release();
         continue;
       }
+      onClaimed?.();
       return this.holding(candidate.runId, hold, signal, (cancel) => this.executeClaimed(claimed, cancel, hold));
     }
-    return undefined;
+    // The preferred run was not due (or not next on its thread): anything else that is.
+    return preferred ? this.executeNext(signal, onClaimed) : undefined;
   }
 
   /**
@@ -153,7 +156,7 @@ export class LocalRuns {
   }
 
   private async executeClaimed(run: Run, cancel: AbortController, hold: RunHold): Promise<Run> {
-    const writer = await this.deps.events.writer(run.runId);
+    const writer = await this.deps.events.writer(run.runId, { fresh: run.attempt === 1 });
     let execution;
     try {
       execution = await executeRun(this.deps, run, writer, cancel, hold);
@@ -171,7 +174,10 @@ export class LocalRuns {
     // event sees the end, never "running".
     try {
       await writer.flush().catch(() => undefined);
-      return await this.record(run, execution);
+      const ended = await this.record(run, execution);
+      // Whoever joins it learns now, not once its lock is let go.
+      this.waiters.wake();
+      return ended;
     } finally {
       await writer.close().catch(() => undefined);
     }

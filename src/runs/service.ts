@@ -95,8 +95,6 @@ export class RunService {
         if (queue.thread.graphId && queue.thread.graphId !== assistant.graphId) {
           throw new InvalidInputError(`thread "${threadId}" belongs to graph "${queue.thread.graphId}", not "${assistant.graphId}"`);
         }
-        await client.query(THREAD_SQL.bindGraph, [threadId, assistant.graphId]);
-        await client.query(THREAD_SQL.noteAssistant, [threadId, assistant.graphId, assistant.assistantId]);
         if (request.strictResume && request.command?.resume !== undefined && queue.thread.status !== "interrupted" && !queue.active.length) {
           throw new ConflictError(`thread "${threadId}" is not waiting on an interrupt; there is nothing to resume`);
         }
@@ -125,7 +123,7 @@ export class RunService {
           request.afterSeconds ?? 0,
         ]);
         // Busy from now until its runs are done, so every caller sees the queue.
-        await client.query(THREAD_SQL.setStatus, [threadId, "busy"]);
+        await client.query(THREAD_SQL.startRun, [threadId, assistant.graphId, assistant.assistantId]);
         return { run: rows[0]!, stop };
       });
       for (const id of result.stop) this.local.stop(id, strategy);
@@ -150,10 +148,12 @@ export class RunService {
   /**
    * Executes the oldest due background run whose thread is free, as a
    * worker does; undefined when there is none. Any number of processes may
-   * call this on one database: each run goes to one of them.
+   * call this on one database: each run goes to one of them. `onClaimed`
+   * is called once it has claimed one, before executing it; `preferred`
+   * (a background run just created) is tried before the queue is read.
    */
-  executeNext(options: { signal?: AbortSignal } = {}): Promise<Run | undefined> {
-    return this.local.executeNext(options.signal);
+  executeNext(options: { signal?: AbortSignal; onClaimed?: () => void; preferred?: Run } = {}): Promise<Run | undefined> {
+    return this.local.executeNext(options.signal, options.onClaimed, options.preferred);
   }
 
   async get(runId: string, owner: string, threadId?: string): Promise<Run> {

@@ -4,7 +4,7 @@ import type { Run, RunService } from "./service.js";
 export interface WorkerOptions {
   /** Runs executed at once by this worker. Default 1. */
   concurrency?: number;
-  /** How long to wait before looking again when no run was due. Default 250 ms. */
+  /** How often an idle worker looks at the queue (runs created in this process start at once). Default 250 ms. */
   pollMs?: number;
   onRun?: (run: Run) => void;
   /** A fault while looking for or executing a run; the worker goes on. */
@@ -12,8 +12,11 @@ export interface WorkerOptions {
 }
 
 export interface Worker {
-  /** Looks for due runs now rather than at the next poll (e.g. right after creating one). */
-  wake(): void;
+  /**
+   * Looks for due runs now rather than at the next poll (e.g. right after
+   * creating one); given the run just created, it tries that one first.
+   */
+  wake(run?: Run): void;
   /**
    * Stops taking runs. The ones it executes get `graceMs` (default 0) to
    * finish; then they are handed back to the queue (background runs: any
@@ -40,31 +43,56 @@ export function startWorker(runs: RunService, options: WorkerOptions = {}): Work
   const stopping = new AbortController();
   // Aborted (with REQUEUE as its reason) when the runs in progress must stop.
   const halting = new AbortController();
-  // Idle loops wait on this; wake() ends every wait at once.
-  let alarm = new AbortController();
-  // A wake while every loop is busy is remembered, so a run created then is not left for the next poll.
-  let woken = false;
+  // Loops with nothing to do wait here; each wake starts one of them, so a
+  // new run costs one look at the queue, not one per loop.
+  const idle: ((run?: Run) => void)[] = [];
+  // Wakes while every loop was busy (with the runs they named), kept for the next loop that comes free.
+  const pending: (Run | undefined)[] = [];
+  const wakeOne = (run?: Run) => {
+    const next = idle.shift();
+    if (next) next(run);
+    else pending.push(run);
+  };
+  // One look at the queue per poll, whatever the concurrency.
+  const poll = setInterval(() => {
+    if (idle.length) wakeOne();
+  }, pollMs);
+  poll.unref();
   const loop = async () => {
+    let preferred: Run | undefined;
     while (!stopping.signal.aborted) {
       let run: Run | undefined;
-      woken = false;
       try {
-        run = await runs.executeNext({ signal: halting.signal });
+        // A loop that took a run has another look for more, so a backlog is worked by every loop.
+        run = await runs.executeNext({ signal: halting.signal, onClaimed: () => wakeOne(), ...(preferred ? { preferred } : {}) });
         if (run) options.onRun?.(run);
       } catch (err) {
         options.onError?.(err);
       }
-      if (!run && !woken && !stopping.signal.aborted) await pause(pollMs, AbortSignal.any([stopping.signal, alarm.signal]));
+      preferred = undefined;
+      if (run || stopping.signal.aborted) continue;
+      if (pending.length) {
+        preferred = pending.shift();
+        continue;
+      }
+      preferred = await new Promise<Run | undefined>((resolve) => {
+        const done = (named?: Run) => {
+          const at = idle.indexOf(done);
+          if (at >= 0) idle.splice(at, 1);
+          stopping.signal.removeEventListener("abort", onStop);
+          resolve(named);
+        };
+        const onStop = () => done();
+        idle.push(done);
+        stopping.signal.addEventListener("abort", onStop, { once: true });
+      });
     }
   };
   const loops = Array.from({ length: concurrency }, loop);
   return {
-    wake() {
-      woken = true;
-      alarm.abort();
-      alarm = new AbortController();
-    },
+    wake: wakeOne,
     async stop(stopOptions = {}) {
+      clearInterval(poll);
       stopping.abort();
       const done = Promise.all(loops);
       const grace = stopOptions.graceMs ?? 0;
@@ -75,17 +103,4 @@ export function startWorker(runs: RunService, options: WorkerOptions = {}): Work
       await done;
     },
   };
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }

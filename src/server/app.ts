@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Core } from "../core.js";
+import type { Run } from "../runs/service.js";
 import type { ApiEnv } from "./api.js";
 import { authMiddleware, type AuthHandlers } from "./auth.js";
 import { ApiError, errorResponse } from "./errors.js";
@@ -31,7 +32,7 @@ export interface AppOptions {
   /** Default: any origin. */
   cors?: CorsConfig;
   /** Called when a run is created, so this process's worker takes it at once. */
-  wake?: () => void;
+  wake?: (run: Run) => void;
   /** Where unexpected errors go. */
   log?: (err: unknown) => void;
   /** Runs CLI commands for a CLI on this machine (see routes/cli.ts); only a server holding an embedded database offers it. */

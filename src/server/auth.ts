@@ -25,6 +25,8 @@ export type AuthFilters = Record<string, unknown>;
 export interface RequestAuth {
   /** The owner of everything the request creates and the only one whose records it sees. */
   owner: string;
+  /** Whether handlers decide anything (an `Auth` is configured); without, `authorize` allows all. */
+  checked: boolean;
   user?: AuthUser;
   /**
    * Asks the handler of `event` (e.g. "threads:create") about `value`,
@@ -37,7 +39,7 @@ export interface RequestAuth {
 
 export type AuthVariables = { auth: RequestAuth };
 
-const OPEN: RequestAuth = { owner: ANONYMOUS_OWNER, authorize: async () => undefined };
+const OPEN: RequestAuth = { owner: ANONYMOUS_OWNER, checked: false, authorize: async () => undefined };
 
 /**
  * Sets `c.var.auth` for every request: with no handlers, the anonymous
@@ -55,6 +57,7 @@ export function authMiddleware(handlers: AuthHandlers | undefined): MiddlewareHa
     const user = handlers.authenticate ? await authenticate(handlers, c.req.raw) : undefined;
     c.set("auth", {
       owner: user ? ownerOf(user.identity) : ANONYMOUS_OWNER,
+      checked: true,
       ...(user ? { user } : {}),
       authorize: (event, value) => authorize(handlers, user, event, value),
     });

@@ -7,5 +7,5 @@
  * await migrate(db, [storeMigrations]);
  * const graph = await loaded.instantiate(config, { checkpointer, store: new ThreadlineStore(db) });
  */
-export { ThreadlineStore } from "./store.js";
+export { ThreadlineStore, type StoreIndex, type ThreadlineStoreOptions } from "./store.js";
 export { storeMigrations } from "./migrations.js";

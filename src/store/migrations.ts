@@ -35,5 +35,10 @@ export const storeMigrations: MigrationSet = {
         "CREATE INDEX store_items_expires_idx ON store_items (expires_at) WHERE expires_at IS NOT NULL",
       ],
     },
+    {
+      // Unit length, so cosine similarity is a dot product (as archival memory's).
+      name: "store_items_embedding",
+      up: "ALTER TABLE store_items ADD COLUMN embedding real[]",
+    },
   ],
 };

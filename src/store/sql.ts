@@ -23,22 +23,26 @@ SELECT ${ITEM_COLUMNS}
  WHERE ${LIVE}`;
 
 /**
- * $1: [{ namespace, key, value, ttl }]; a null value deletes; `ttl` is in
- * minutes (null: kept until deleted). One statement, so a batch's writes
+ * $1: [{ namespace, key, value, ttl, embedding }]; a null value deletes;
+ * `ttl` is in minutes (null: kept until deleted); `embedding` a unit-length
+ * vector, or null for an item not indexed. One statement, so a batch's writes
  * land together.
  */
 export const WRITE_ITEMS = `
 WITH ops AS (
-  SELECT o.namespace, o.key, o.value, o.ttl
-    FROM jsonb_to_recordset($1::jsonb) AS o(namespace text COLLATE "C", key text, value jsonb, ttl float8)
+  SELECT o.namespace, o.key, o.value, o.ttl, o.embedding
+    FROM jsonb_to_recordset($1::jsonb) AS o(namespace text COLLATE "C", key text, value jsonb, ttl float8, embedding jsonb)
 ), removed AS (
   DELETE FROM store_items s USING ops
    WHERE ops.value IS NULL AND s.namespace = ops.namespace AND s.key = ops.key
 )
-INSERT INTO store_items (namespace, key, value, ttl_minutes, expires_at)
-SELECT namespace, key, value, ttl, clock_timestamp() + ttl * interval '1 minute' FROM ops WHERE value IS NOT NULL
+INSERT INTO store_items (namespace, key, value, ttl_minutes, expires_at, embedding)
+SELECT namespace, key, value, ttl, clock_timestamp() + ttl * interval '1 minute',
+       (SELECT array_agg(e.x::real ORDER BY e.i) FROM jsonb_array_elements_text(ops.embedding) WITH ORDINALITY AS e(x, i))
+  FROM ops WHERE value IS NOT NULL
     ON CONFLICT (namespace, key) DO UPDATE
-   SET value = EXCLUDED.value, ttl_minutes = EXCLUDED.ttl_minutes, expires_at = EXCLUDED.expires_at, updated_at = clock_timestamp()`;
+   SET value = EXCLUDED.value, ttl_minutes = EXCLUDED.ttl_minutes, expires_at = EXCLUDED.expires_at,
+       embedding = EXCLUDED.embedding, updated_at = clock_timestamp()`;
 
 /** $1: [{ namespace, key }]: their TTL starts again (items read with refresh_ttl). */
 export const REFRESH_ITEMS = `
@@ -99,6 +103,31 @@ SELECT ${ITEM_COLUMNS},
    AND ($4::text IS NULL OR s.tsv @@ websearch_to_tsquery('english', $4::text))
  ORDER BY score DESC NULLS LAST, s.updated_at DESC, s.namespace, s.key
  LIMIT $5 OFFSET $6`;
+
+// Both similarity forms round to 6 decimals, so pgvector (single precision)
+// and the exact fallback (double) rank alike, as archival memory's do.
+const PGVECTOR_SIMILARITY = "round((-(s.embedding::vector <#> $3::real[]::vector))::numeric, 6)::float8";
+const EXACT_SIMILARITY = "round((SELECT sum(a::float8 * b::float8) FROM unnest(s.embedding, $3::real[]) AS t(a, b))::numeric, 6)::float8";
+
+/**
+ * $1 namespace prefix path, $2 filter conditions, $3 the unit-length query
+ * embedding, $4 limit, $5 offset: indexed items, most similar first.
+ */
+const searchByVector = (similarity: string) => `
+SELECT ${ITEM_COLUMNS}, ${similarity} AS score
+  FROM store_items s
+ WHERE ${UNDER(1)}
+   AND ${LIVE}
+   AND s.embedding IS NOT NULL AND cardinality(s.embedding) = cardinality($3::real[])
+   AND NOT EXISTS (
+         SELECT 1
+           FROM jsonb_to_recordset($2::jsonb) AS f(key text, op text, operand jsonb)
+          CROSS JOIN LATERAL (SELECT s.value -> f.key AS v) AS x
+          WHERE (${CONDITION}) IS NOT TRUE)
+ ORDER BY score DESC, s.updated_at DESC, s.namespace, s.key
+ LIMIT $4 OFFSET $5`;
+
+export const SEARCH_BY_VECTOR = { pgvector: searchByVector(PGVECTOR_SIMILARITY), exact: searchByVector(EXACT_SIMILARITY) } as const;
 
 /**
  * $1 the literal start of a prefix condition as a path ('' for none; it

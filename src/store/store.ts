@@ -23,7 +23,18 @@ import {
   namespacePath,
   pageOf,
 } from "./operations.js";
-import { GET_ITEMS, LIST_NAMESPACES, REFRESH_ITEMS, SEARCH_ITEMS, SWEEP_ITEMS, WRITE_ITEMS } from "./sql.js";
+import type { VectorMode } from "../memory/vector.js";
+import { embedQuery, embedTexts, indexText, type StoreIndex } from "./index-text.js";
+import { GET_ITEMS, LIST_NAMESPACES, REFRESH_ITEMS, SEARCH_BY_VECTOR, SEARCH_ITEMS, SWEEP_ITEMS, WRITE_ITEMS } from "./sql.js";
+
+export type { StoreIndex } from "./index-text.js";
+
+export interface ThreadlineStoreOptions {
+  /** Embeddings (and the fields to embed) for search by meaning; without, `query` is full-text search. */
+  index?: StoreIndex;
+  /** How similarity is computed: with pgvector where it is installed, else exactly in SQL. Default "exact". */
+  vector?: VectorMode;
+}
 
 type ItemRow = Item & { score?: number | null };
 
@@ -37,10 +48,13 @@ type ItemRow = Item & { score?: number | null };
  *   contained (JSON containment), or compare with `$eq`, `$ne`, `$gt`,
  *   `$gte`, `$lt`, `$lte` (numbers with numbers, strings with strings, in
  *   byte order), `$in`, `$nin`.
- * - `query` is full-text search (English stemming) over the string and
- *   number values of the item: only items sharing a word with it, ranked, with
- *   the rank as `score`. Semantic search with embeddings is not configured:
- *   there is no `index` option, and `put`'s `index` argument is ignored.
+ * - `query` searches by meaning when the store has an `index` (embeddings):
+ *   items are embedded as they are put (their `index` fields, or the
+ *   store's; `index: false` leaves one out) and ranked by cosine similarity,
+ *   the `score`, with pgvector where it is installed and exactly in SQL
+ *   elsewhere (the same ranking). Without an index it is full-text search
+ *   (English stemming) over the string and number values: only items
+ *   sharing a word with it, ranked, with the rank as `score`.
  * - An item put with a TTL (`putWithTtl`, the API's `ttl` in minutes) reads
  *   as gone once it has passed, and `sweepExpired` deletes it; `refresh`
  *   starts it again (reads through the API do, unless told not to).
@@ -58,15 +72,23 @@ type ItemRow = Item & { score?: number | null };
  * const hits = await store.search(["memories", "ada"], { query: "peanut allergy" });
  */
 export class ThreadlineStore extends BaseStore {
-  constructor(private readonly db: Pick<Database, "pool">) {
+  constructor(
+    private readonly db: Pick<Database, "pool">,
+    private readonly options: ThreadlineStoreOptions = {},
+  ) {
     super();
+  }
+
+  /** Whether the store embeds items, so `query` searches by meaning. */
+  get indexed(): boolean {
+    return this.options.index !== undefined;
   }
 
   async batch<Op extends Operation[]>(operations: Op): Promise<OperationResults<Op>> {
     const results: unknown[] = new Array(operations.length).fill(undefined);
     const gets: { index: number; namespace: string; key: string }[] = [];
     const reads: { index: number; run: () => Promise<unknown> }[] = [];
-    const writes = new Map<string, { namespace: string; key: string; value: Record<string, unknown> | null; ttl: number | null }>();
+    const writes = new Map<string, { namespace: string; key: string; value: Record<string, unknown> | null; ttl: number | null; fields?: readonly string[] }>();
     // Everything is checked before anything runs, so a bad operation writes nothing.
     for (const [index, op] of operations.entries()) {
       if ("namespacePrefix" in op) {
@@ -78,7 +100,8 @@ export class ThreadlineStore extends BaseStore {
         const key = assertKey(put.key);
         const ttl = (put as PutOperation & { ttl?: number }).ttl;
         if (ttl !== undefined && ttl !== null && !(typeof ttl === "number" && ttl > 0)) throw new InvalidInputError(`a TTL is a positive number of minutes, got ${String(ttl)}`);
-        writes.set(JSON.stringify([namespace, key]), { namespace, key, value: put.value === null ? null : assertValue(put.value), ttl: ttl ?? null });
+        const fields = this.fieldsOf(put.index);
+        writes.set(JSON.stringify([namespace, key]), { namespace, key, value: put.value === null ? null : assertValue(put.value), ttl: ttl ?? null, ...(fields ? { fields } : {}) });
       } else if ("namespace" in op && "key" in op) {
         const get = op as GetOperation;
         gets.push({ index, namespace: namespacePath(get.namespace, "a namespace to read", { allowEmpty: true }), key: assertKey(get.key) });
@@ -91,9 +114,26 @@ export class ThreadlineStore extends BaseStore {
     await this.translate(async () => {
       if (gets.length) await this.readItems(gets, results);
       for (const read of reads) results[read.index] = await read.run();
-      if (writes.size) await this.db.pool.query(WRITE_ITEMS, [JSON.stringify([...writes.values()])]);
+      if (writes.size) await this.db.pool.query(WRITE_ITEMS, [JSON.stringify(await this.embedded([...writes.values()]))]);
     });
     return results as OperationResults<Op>;
+  }
+
+  /** The fields a put embeds: none without an index or with `index: false`, else its own list or the store's. */
+  private fieldsOf(index: PutOperation["index"]): readonly string[] | undefined {
+    if (!this.options.index || index === false) return undefined;
+    if (index === undefined || index === null) return this.options.index.fields ?? ["$"];
+    if (!Array.isArray(index) || !index.every((f) => typeof f === "string" && f !== "")) throw new InvalidInputError("a put's index must be false or a list of field paths");
+    return index;
+  }
+
+  /** The writes with the embedding of each indexed one (one call to the embeddings for the batch). */
+  private async embedded(writes: { namespace: string; key: string; value: Record<string, unknown> | null; ttl: number | null; fields?: readonly string[] }[]) {
+    const texts = writes.map((w) => (w.value && w.fields ? indexText(w.value, w.fields) : undefined));
+    const wanted = texts.flatMap((t, i) => (t === undefined ? [] : [i]));
+    const vectors = this.options.index ? await embedTexts(this.options.index, wanted.map((i) => texts[i]!)) : [];
+    const byWrite = new Map(wanted.map((i, n) => [i, vectors[n]]));
+    return writes.map(({ fields: _fields, ...w }, i) => ({ ...w, embedding: byWrite.get(i) ?? null }));
   }
 
   /**
@@ -103,8 +143,8 @@ export class ThreadlineStore extends BaseStore {
    * @example
    * await store.putWithTtl(["sessions", "ada"], "draft", { text: "..." }, 60);
    */
-  async putWithTtl(namespace: string[], key: string, value: Record<string, unknown>, ttlMinutes: number): Promise<void> {
-    await this.batch([{ namespace, key, value, ttl: ttlMinutes } as PutOperation]);
+  async putWithTtl(namespace: string[], key: string, value: Record<string, unknown>, ttlMinutes: number, index?: false | string[]): Promise<void> {
+    await this.batch([{ namespace, key, value, ttl: ttlMinutes, ...(index !== undefined ? { index } : {}) } as PutOperation]);
   }
 
   /** Starts the TTL of these items again (the API's `refresh_ttl` on reads). */
@@ -142,6 +182,15 @@ export class ThreadlineStore extends BaseStore {
     }
     const query = op.query?.trim() || null;
     const { limit, offset } = pageOf(op.limit, op.offset, DEFAULT_SEARCH_LIMIT);
+    const index = this.options.index;
+    if (query && index) {
+      return async () => {
+        const vector = await embedQuery(index, query);
+        if (!vector) return [];
+        const { rows } = await this.db.pool.query<ItemRow>(SEARCH_BY_VECTOR[this.options.vector ?? "exact"], [prefix, JSON.stringify(conditions), vector, limit, offset]);
+        return rows.map((row) => ({ ...item(row), score: row.score ?? 0 }));
+      };
+    }
     return async () => {
       const params = [prefix, JSON.stringify(conditions), query, query && anyWordQuery(query), limit, offset];
       const { rows } = await this.db.pool.query<ItemRow>(SEARCH_ITEMS, params);

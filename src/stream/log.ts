@@ -25,10 +25,14 @@ export class RunEventLog {
 
   constructor(private readonly db: Database) {}
 
-  /** The writer of a run's events, numbering on from what is already stored (a re-executed run). */
-  async writer(runId: string): Promise<EventWriter> {
-    const { rows } = await this.db.pool.query<{ seq: number }>(EVENT_SQL.last, [runId]);
-    const writer = new EventWriter(this.db, runId, rows[0]!.seq, (event) => this.emit(runId, event));
+  /**
+   * The writer of a run's events, numbering on from what is already stored
+   * (a re-executed run); `fresh` says the run never emitted any (its first
+   * attempt), which saves asking.
+   */
+  async writer(runId: string, options: { fresh?: boolean } = {}): Promise<EventWriter> {
+    const last = options.fresh ? 0 : (await this.db.pool.query<{ seq: number }>(EVENT_SQL.last, [runId])).rows[0]!.seq;
+    const writer = new EventWriter(this.db, runId, last, (event) => this.emit(runId, event));
     this.writers.set(runId, writer);
     writer.closed.finally(() => {
       if (this.writers.get(runId) === writer) this.writers.delete(runId);

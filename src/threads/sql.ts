@@ -55,10 +55,15 @@ export const THREAD_SQL = {
                   expires_at = CASE WHEN $4::bigint IS NULL THEN NULL ELSE now() + $4::bigint * interval '1 millisecond' END
             WHERE thread_id = $1 AND user_id = $2`,
   /** The graph a thread runs; the first run sets it, a later one must match. */
-  bindGraph: "UPDATE threads SET graph_id = $2 WHERE thread_id = $1 AND graph_id IS NULL",
-  /** The graph and assistant of the thread's latest run, in its metadata, where LangGraph's clients look for them. */
-  noteAssistant: `UPDATE threads SET metadata = metadata || jsonb_build_object('graph_id', $2::text, 'assistant_id', $3::text)
-                   WHERE thread_id = $1 AND (metadata->>'graph_id' IS DISTINCT FROM $2 OR metadata->>'assistant_id' IS DISTINCT FROM $3)`,
+  /**
+   * A run of graph $2 (assistant $3) was created: the thread is busy, runs
+   * that graph from now on, and says so, with the assistant, in its
+   * metadata, where LangGraph's clients look for them.
+   */
+  startRun: `UPDATE threads SET graph_id = COALESCE(graph_id, $2), status = 'busy', updated_at = now(),
+                    metadata = CASE WHEN metadata->>'graph_id' IS DISTINCT FROM $2 OR metadata->>'assistant_id' IS DISTINCT FROM $3
+                                    THEN metadata || jsonb_build_object('graph_id', $2::text, 'assistant_id', $3::text) ELSE metadata END
+              WHERE thread_id = $1`,
   setStatus: "UPDATE threads SET status = $2, updated_at = now() WHERE thread_id = $1",
   /** A status from anyone but the thread's running run ($3, if any) leaves a busy thread busy. */
   setStatusUnlessBusy: `UPDATE threads SET status = CASE WHEN ${OTHER_RUNNING.replace("$5", "$3")} THEN status ELSE $2 END, updated_at = now()

@@ -102,5 +102,10 @@ describe.each(BACKENDS)("serve a user's project folder [%s]", (backend) => {
     expect((await ada.store.getItem(["notes"], "n1"))!.value).toEqual({ text: "ada's" });
     expect((await bob.store.getItem(["notes"], "n1"))!.value).toEqual({ text: "bob's" });
     expect((await ada.store.searchItems(["notes"])).items.map((i) => i.namespace)).toEqual([["ada", "notes"]]);
+    // store.index in langgraph.json: search by meaning, with the project's own embedding function.
+    await ada.store.putItem(["notes"], "drink", { text: "earl grey tea" });
+    await ada.store.putItem(["notes"], "commute", { text: "the railway" });
+    const found = await ada.store.searchItems(["notes"], { query: "chai" });
+    expect(found.items[0]).toMatchObject({ key: "drink", score: expect.any(Number) });
   });
 });

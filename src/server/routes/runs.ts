@@ -17,7 +17,7 @@ import { runJson } from "../wire.js";
 
 export interface RunRouteOptions {
   /** Tells this process's worker that a run was created, so it starts without waiting for a poll. */
-  wake(): void;
+  wake(run: Run): void;
   log(err: unknown): void;
 }
 
@@ -31,6 +31,8 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
   /** The thread the path names, if the request may run on it or read its runs. */
   async function threadFor(c: Context<ApiEnv>, action: "read" | "create_run"): Promise<string> {
     const id = c.req.param("thread_id")!;
+    // Without auth handlers the core's own lookup (owner only) is all there is to check.
+    if (action === "create_run" && !c.var.auth.checked) return id;
     const thread = await core.threads.find(id, c.var.auth.owner);
     if (!thread) {
       if (action === "create_run") return id; // the core refuses or creates it, per if_not_exists
@@ -50,7 +52,7 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
     if (threadId !== null) await threadFor(c, "create_run");
     await c.var.auth.authorize("threads:create_run", { thread_id: threadId, assistant_id: parsed.assistantId, metadata: parsed.request.metadata ?? {} });
     const run = await core.runs.create({ threadId, assistantId: parsed.assistantId, request: parsed.request, background: true }, c.var.auth.owner);
-    options.wake();
+    options.wake(run);
     c.header("Content-Location", threadId === null ? `/runs/${run.runId}` : `/threads/${run.threadId}/runs/${run.runId}`);
     return { run, onDisconnect: parsed.onDisconnect };
   }

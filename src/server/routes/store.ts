@@ -17,9 +17,12 @@ export function storeRoutes(core: Core) {
     // An auth handler may rewrite the namespace (e.g. put the user first).
     const value = { namespace: [...body.namespace], key: body.key, value: body.value };
     await c.var.auth.authorize("store:put", value);
-    if (Array.isArray(body.index)) throw new ApiError(422, "index is not supported: the store has no embeddings configured, so it cannot search by meaning");
-    if (body.ttl) await core.store.putWithTtl(value.namespace, value.key, value.value, body.ttl);
-    else await core.store.put(value.namespace, value.key, value.value);
+    if (Array.isArray(body.index) && !core.store.indexed) {
+      throw new ApiError(422, "index is not supported here: the store has no embeddings (langgraph.json's store.index), so it cannot search by meaning");
+    }
+    const index = body.index ?? undefined;
+    if (body.ttl) await core.store.putWithTtl(value.namespace, value.key, value.value, body.ttl, index);
+    else await core.store.put(value.namespace, value.key, value.value, index);
     return c.body(null, 204);
   });
 
