@@ -93,6 +93,8 @@ export async function executeRun(
   }
   const cancelled = cancel.signal.aborted ? (cancel.signal.reason as string) : undefined;
   if (failure && isDatabaseTimeout(failure)) return { status: "error", output: null, error: null, rolledBack: false, unanswered: failure };
+  // The last events are stored while the checkpoints reach the disk (their writer reports a failure itself).
+  events.flush().catch(() => undefined);
   await deps.checkpointer.flush().catch((err) => (failure ??= err));
   if (cancelled === LOST) return { status: "error", output: null, error: null, rolledBack: false, lost: true };
   if (cancelled === REQUEUE) return { status: "pending", output: null, error: null, rolledBack: false, requeued: true };

@@ -17,8 +17,10 @@ type Run = RunRow;
 const DUE_PAGE = 20;
 /** How long close() waits for runs in progress to stop. */
 const CLOSE_WAIT_MS = 10_000;
-/** How long a stateless run's end is remembered after its record went. */
+/** How long the end of a run executed here is remembered. */
 const ENDED_KEPT_MS = 60_000;
+/** At most this many of them. */
+const ENDED_KEPT_MAX = 10_000;
 
 export interface LocalDependencies extends ExecuteDependencies {
   events: RunEventLog;
@@ -36,8 +38,9 @@ export class LocalRuns {
   private readonly executing = new Map<string, Promise<unknown>>();
   private readonly waiters = new Waiters();
   /**
-   * How runs whose record went when they ended (stateless runs) ended, for
-   * a while, so whoever waits on them in this process still learns it.
+   * How the runs this process executed ended, for a while, so whoever waits
+   * on them here learns it at once (and still learns it for a stateless run,
+   * whose record goes as it ends).
    */
   private readonly ended = new Map<string, { run: Run; at: number }>();
 
@@ -68,7 +71,7 @@ export class LocalRuns {
     this.cancels.get(runId)?.abort(reason);
   }
 
-  /** How a run whose record went as it ended (a stateless run) ended, if it ended here lately. */
+  /** How a run ended, if it ended here lately (a stateless run's record goes as it ends). */
   endedRun(runId: string): Run | undefined {
     return this.ended.get(runId)?.run;
   }
@@ -95,8 +98,25 @@ export class LocalRuns {
     });
   }
 
+  /** Executes a run created here already running (see RunService.create's startHere). */
+  async executeStarted(run: Run, signal?: AbortSignal): Promise<Run> {
+    const hold = this.holds.get(run.runId);
+    if (!hold || run.status !== "running") throw new InvalidInputError(`run ${run.runId} was not started in this process`);
+    if (this.cancels.has(run.runId)) throw new InvalidInputError(`run ${run.runId} is already executing in this process`);
+    return this.holding(run.runId, hold, signal, (cancel) => this.executeClaimed(run, cancel, hold));
+  }
+
+  /** Puts a run started here, never executed, back in the queue and lets go of it. */
+  async handBack(run: Run): Promise<void> {
+    await this.deps.db.pool.query(RUN_SQL.requeue, [run.runId, run.attempt]);
+    await this.letGo(run.runId);
+    this.waiters.wake();
+  }
+
   /** Executes the oldest due background run whose thread is free (see RunService.executeNext). */
   async executeNext(signal?: AbortSignal, onClaimed?: () => void, preferred?: Run): Promise<Run | undefined> {
+    // Started here already: nothing was taken from the queue, so nothing more to look for.
+    if (preferred?.status === "running" && this.holds.has(preferred.runId) && !this.cancels.has(preferred.runId)) return this.executeStarted(preferred, signal);
     // A run created in this process is tried first, without a look at the queue.
     const candidates = preferred ? [preferred] : (await this.deps.db.pool.query<Run>(RUN_SQL.due, [DUE_PAGE])).rows;
     for (const candidate of candidates) {
@@ -193,10 +213,9 @@ export class LocalRuns {
     }
     const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.finish, [run.runId, execution.status, execution.output, execution.error, run.attempt]);
     const ended = rows[0] ?? (await this.find(run.runId)) ?? { ...run, ...execution };
-    if ((run.request as RunRequest).onCompletion === "delete") {
-      this.remember(ended);
-      await this.deps.threads.purge(run.threadId);
-    }
+    // Whoever waits on it here learns how it ended without asking the database again.
+    if (ended.status !== "pending" && ended.status !== "running") this.remember(ended);
+    if ((run.request as RunRequest).onCompletion === "delete") await this.deps.threads.purge(run.threadId);
     return ended;
   }
 
@@ -233,7 +252,11 @@ export class LocalRuns {
 
   private remember(run: Run): void {
     const now = Date.now();
-    for (const [id, entry] of this.ended) if (now - entry.at > ENDED_KEPT_MS) this.ended.delete(id);
+    // Oldest first (insertion order): stop at the first one still fresh.
+    for (const [id, entry] of this.ended) {
+      if (now - entry.at <= ENDED_KEPT_MS && this.ended.size < ENDED_KEPT_MAX) break;
+      this.ended.delete(id);
+    }
     this.ended.set(run.runId, { run, at: now });
   }
 

@@ -35,6 +35,13 @@ export interface CreateRun {
    * `execute` (false, the default): the CLI's way of running a graph.
    */
   background?: boolean;
+  /**
+   * A background run this process will execute at once if its thread has
+   * nothing else to do: it is created already running, held here, and must
+   * then be passed to `executeStarted`; otherwise it is queued as usual.
+   * Saves the claim a worker would make.
+   */
+  startHere?: boolean;
 }
 
 /**
@@ -87,8 +94,9 @@ export class RunService {
     if (resolved.checkpointId) await this.deps.threads.state(threadId, owner, { checkpointId: resolved.checkpointId });
     const runId = randomUUID();
     const background = options.background === true;
+    const startHere = background && options.startHere === true && !(request.afterSeconds && request.afterSeconds > 0);
     // Held before the row exists, so no other process ever sees it unowned.
-    if (!background && !(await this.local.take(runId))) throw new Error(`could not take the lock of a new run ${runId}`);
+    if ((!background || startHere) && !(await this.local.take(runId))) throw new Error(`could not take the lock of a new run ${runId}`);
     const strategy: MultitaskStrategy = request.multitaskStrategy ?? "reject";
     try {
       const { result, abandoned } = await withThreadQueue(this.deps.db, threadId, async (client, queue) => {
@@ -110,7 +118,7 @@ export class RunService {
             else if ((await client.query(RUN_SQL.requestCancel, [run.runId, strategy])).rowCount) stop.push(run.runId);
           }
         }
-        const { rows } = await client.query<Run>(RUN_SQL.insert, [
+        const { rows } = await client.query<Run>(startHere && !queue.active.length ? RUN_SQL.insertRunning : RUN_SQL.insert, [
           runId,
           threadId,
           assistant.assistantId,
@@ -128,9 +136,11 @@ export class RunService {
       });
       for (const id of result.stop) this.local.stop(id, strategy);
       await cleanUpAbandoned(this.deps, abandoned);
+      // Queued after all (its thread was busy): any worker takes it when due.
+      if (startHere && result.run.status === "pending") await this.local.letGo(runId);
       return result.run;
     } catch (err) {
-      if (!background) await this.local.letGo(runId);
+      if (!background || startHere) await this.local.letGo(runId);
       if (stateless) await this.deps.threads.purge(threadId).catch(() => undefined);
       throw err;
     }
@@ -143,6 +153,16 @@ export class RunService {
    */
   execute(runId: string, options: { signal?: AbortSignal } = {}): Promise<Run> {
     return this.local.execute(runId, options.signal);
+  }
+
+  /** Executes a run `create` started here (`startHere`, status running) to its end. */
+  executeStarted(run: Run, options: { signal?: AbortSignal } = {}): Promise<Run> {
+    return this.local.executeStarted(run, options.signal);
+  }
+
+  /** Gives back to the queue a run started here that never began to execute (a worker shutting down). */
+  handBack(run: Run): Promise<void> {
+    return this.local.handBack(run);
   }
 
   /**
@@ -255,15 +275,16 @@ export class RunService {
         checked = Date.now();
         await reconcileThread(this.deps, run.threadId);
       }
-      const next = (await this.find(run.runId)) ?? this.local.endedRun(run.runId);
+      const next = this.local.endedRun(run.runId) ?? (await this.find(run.runId));
       if (!next) throw new NotFoundError(`run ${run.runId} was rolled back`);
       run = next;
     }
     return run;
   }
 
-  /** The run's events after `after` (stored, then live until the run ends). */
-  events(runId: string, owner: string, options: { after?: number; signal?: AbortSignal; threadId?: string } = {}): AsyncGenerator<RunEvent> {
+  /** The run's events after `after` (stored, then live until the run ends); the run by id, or as the caller got it. */
+  events(run: string | Run, owner: string, options: { after?: number; signal?: AbortSignal; threadId?: string } = {}): AsyncGenerator<RunEvent> {
+    const runId = typeof run === "string" ? run : run.runId;
     const id = assertRunId(runId);
     // Listening starts now, before the run is looked up: a fast run may end meanwhile.
     const follow = this.deps.events.stream(id, {
@@ -274,7 +295,8 @@ export class RunService {
         return !now || (TERMINAL.has(now.status) && !this.local.holdsRun(id));
       },
     });
-    const found = this.getOrEnded(runId, owner, options.threadId);
+    // A run the caller has already looked up (or created) as `owner` needs no second look.
+    const found = typeof run === "string" ? this.getOrEnded(runId, owner, options.threadId) : Promise.resolve(run);
     // Reported when the stream is read; not an unhandled rejection before then.
     found.catch(() => undefined);
     return (async function* () {

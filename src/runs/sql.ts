@@ -10,6 +10,11 @@ export const RUN_SQL = {
   insert: `INSERT INTO runs (run_id, thread_id, assistant_id, graph_id, user_id, request, metadata, multitask_strategy, background, run_after)
            VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, now() + $10::float8 * interval '1 second')
            RETURNING ${COLUMNS}`,
+  /** A run created already claimed by the process that will execute it (its thread had nothing else to do). */
+  insertRunning: `INSERT INTO runs (run_id, thread_id, assistant_id, graph_id, user_id, request, metadata, multitask_strategy, background, run_after,
+                                    status, attempt, started_at)
+                  VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, now() + $10::float8 * interval '1 second', 'running', 1, clock_timestamp())
+                  RETURNING ${COLUMNS}`,
   /** The runs of a thread that are not finished, oldest first. */
   active: `SELECT ${COLUMNS} FROM runs WHERE thread_id = $1 AND status IN ('pending', 'running') ORDER BY created_at, run_id`,
   list: `SELECT ${COLUMNS} FROM runs

@@ -17,6 +17,8 @@ export interface Worker {
    * creating one); given the run just created, it tries that one first.
    */
   wake(run?: Run): void;
+  /** Whether a loop is free now: a run created then may be started here (RunService.create's startHere). */
+  readonly idle: boolean;
   /**
    * Stops taking runs. The ones it executes get `graceMs` (default 0) to
    * finish; then they are handed back to the queue (background runs: any
@@ -91,9 +93,14 @@ export function startWorker(runs: RunService, options: WorkerOptions = {}): Work
   const loops = Array.from({ length: concurrency }, loop);
   return {
     wake: wakeOne,
+    get idle() {
+      return idle.length > pending.length;
+    },
     async stop(stopOptions = {}) {
       clearInterval(poll);
       stopping.abort();
+      // Runs started here for a loop that never came free go back to the queue.
+      for (const run of pending.splice(0)) if (run?.status === "running") await runs.handBack(run).catch((err: unknown) => options.onError?.(err));
       const done = Promise.all(loops);
       const grace = stopOptions.graceMs ?? 0;
       let timer: NodeJS.Timeout | undefined;

@@ -33,6 +33,8 @@ export interface AppOptions {
   cors?: CorsConfig;
   /** Called when a run is created, so this process's worker takes it at once. */
   wake?: (run: Run) => void;
+  /** Whether this process's worker has a loop free (then new runs start here, already claimed). */
+  free?: () => boolean;
   /** Where unexpected errors go. */
   log?: (err: unknown) => void;
   /** Runs CLI commands for a CLI on this machine (see routes/cli.ts); only a server holding an embedded database offers it. */
@@ -66,7 +68,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route("/", metaRoutes());
   app.route("/", assistantRoutes(core));
   app.route("/", threadRoutes(core));
-  app.route("/", runRoutes(core, { wake: options.wake ?? (() => undefined), log }));
+  app.route("/", runRoutes(core, { wake: options.wake ?? (() => undefined), free: options.free ?? (() => false), log }));
   app.route("/", storeRoutes(core));
   return app;
 }

@@ -39,7 +39,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const { core } = options;
   const log = options.log ?? ((err: unknown) => console.error(err));
   const worker = startWorker(core.runs, { concurrency: options.concurrency ?? 10, onError: log });
-  const app = createApp({ ...options, wake: (run) => worker.wake(run), log });
+  const app = createApp({ ...options, wake: (run) => worker.wake(run), free: () => worker.idle, log });
   const sweeper = setInterval(() => void sweep(core).catch(log), options.sweepEveryMs ?? 60_000);
   sweeper.unref();
   const { server, port } = await listen(app.fetch, options.port, options.host ?? "127.0.0.1");

@@ -52,11 +52,13 @@ export class RunEventLog {
    * process (first with those emitted but not yet stored), then with null
    * when the run's writer closes.
    */
-  subscribe(runId: string, listener: Listener): () => void {
+  subscribe(runId: string, listener: Listener, options: { replayAfter?: number } = {}): () => void {
     let set = this.listeners.get(runId);
     if (!set) this.listeners.set(runId, (set = new Set()));
     set.add(listener);
-    for (const event of this.writers.get(runId)?.unstored() ?? []) listener(event);
+    const writer = this.writers.get(runId);
+    const replay = writer && options.replayAfter !== undefined ? writer.since(options.replayAfter) : (writer?.unstored() ?? []);
+    for (const event of replay) listener(event);
     return () => {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(runId);
@@ -69,16 +71,26 @@ export class RunEventLog {
    * events are all stored by then); it is asked when nothing new arrived,
    * which is how a process that does not execute the run follows it.
    * Listens from the moment it is called, not from the first read, so an
-   * event emitted in between (a fast run) is not missed.
+   * event emitted in between (a fast run) is not missed. A run whose writer
+   * is in this process, holding every event after `after`, is followed from
+   * memory alone: no read waits behind the run's own statements.
    */
   stream(runId: string, options: { after?: number; ended: () => Promise<boolean>; signal?: AbortSignal; pollMs?: number }): AsyncGenerator<RunEvent> {
     const live: RunEvent[] = [];
-    const state = { closed: false, wake: undefined as (() => void) | undefined };
-    const unsubscribe = this.subscribe(runId, (event) => {
-      if (event) live.push(event);
-      else state.closed = true;
-      state.wake?.();
-    });
+    const state = { closed: false, wake: undefined as (() => void) | undefined, fromMemory: false };
+    const writer = this.writers.get(runId);
+    state.fromMemory = writer !== undefined && writer.start <= (options.after ?? 0);
+    const unsubscribe = this.subscribe(
+      runId,
+      (event) => {
+        if (event) live.push(event);
+        else state.closed = true;
+        state.wake?.();
+      },
+      state.fromMemory ? { replayAfter: options.after ?? 0 } : {},
+    );
+    // A follower whose client went stops at once, not at the run's next event.
+    options.signal?.addEventListener("abort", () => state.wake?.(), { once: true });
     const follow = this.follow(runId, options, live, state, unsubscribe);
     // A generator never started skips its finally: stop listening on return either way.
     const finish = follow.return.bind(follow);
@@ -93,11 +105,21 @@ export class RunEventLog {
     runId: string,
     options: { after?: number; ended: () => Promise<boolean>; signal?: AbortSignal; pollMs?: number },
     live: RunEvent[],
-    state: { closed: boolean; wake: (() => void) | undefined },
+    state: { closed: boolean; wake: (() => void) | undefined; fromMemory: boolean },
     unsubscribe: () => void,
   ): AsyncGenerator<RunEvent> {
     let last = options.after ?? 0;
     try {
+      while (state.fromMemory) {
+        for (const event of live.splice(0)) {
+          if (event.seq <= last) continue;
+          yield event;
+          last = event.seq;
+        }
+        if (state.closed || options.signal?.aborted) return;
+        await new Promise<void>((resolve) => (state.wake = resolve));
+        state.wake = undefined;
+      }
       for (;;) {
         const stored = await this.read(runId, last);
         for (const event of stored) {
@@ -157,17 +179,30 @@ export class EventWriter {
   /** Settles when the writer is closed and everything is stored. */
   readonly closed = new Promise<void>((resolve) => (this.done = resolve));
 
+  /** Every event this writer pushed: a follower in this process needs no read. */
+  private readonly history: RunEvent[] = [];
+  /** The sequence number it numbered on from: events up to it were stored by an earlier attempt. */
+  readonly start: number;
+
   constructor(
     private readonly db: Database,
     private readonly runId: string,
     private seq: number,
     private readonly publish: (event: RunEvent) => void,
-  ) {}
+  ) {
+    this.start = seq;
+  }
+
+  /** The events it pushed after `after` (which must be at least `start`). */
+  since(after: number): RunEvent[] {
+    return this.history.filter((e) => e.seq > after);
+  }
 
   /** Emits an event now and stores it soon; returns its sequence number. */
   push(event: string, data: unknown): number {
     const entry = { seq: ++this.seq, event, data };
     this.pending.push(entry);
+    this.history.push(entry);
     this.publish(entry);
     // A failure to store is kept and reported by close().
     if (this.pending.length >= FLUSH_AT) this.flush().catch(() => undefined);

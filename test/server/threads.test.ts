@@ -63,6 +63,10 @@ describeBackends("server: threads through the SDK", (db) => {
     expect((state.values as { log: string[] }).log.at(-1)).toBe("hand:s6");
     expect(state.metadata).toMatchObject({ source: "update" });
     await expect(client.threads.updateState(t.thread_id, { values: { log: [] }, asNode: "nope" })).rejects.toThrow(/422/);
+    // As LangGraph's server: no state update while a run is pending or running on the thread.
+    const busy = await client.runs.create(t.thread_id, "paced", { input: { label: "b" }, config: { configurable: { pace_ms: 100 } } });
+    await expect(client.threads.updateState(t.thread_id, { values: { log: ["x"] }, asNode: "s6" })).rejects.toThrow(/409/);
+    await client.runs.join(t.thread_id, busy.run_id);
     await expect(client.threads.getState(t.thread_id, "1f000000-0000-6000-8000-000000000000")).rejects.toThrow(/404/);
     await expect(client.threads.getState("no-such-thread")).rejects.toThrow(/404/);
   });

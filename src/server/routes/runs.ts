@@ -18,6 +18,8 @@ import { runJson } from "../wire.js";
 export interface RunRouteOptions {
   /** Tells this process's worker that a run was created, so it starts without waiting for a poll. */
   wake(run: Run): void;
+  /** Whether this process's worker has a loop free, so a new run may start here at once. */
+  free(): boolean;
   log(err: unknown): void;
 }
 
@@ -51,7 +53,7 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
   async function createParsed(c: Context<ApiEnv>, threadId: string | null, parsed: ReturnType<typeof runRequestOf>) {
     if (threadId !== null) await threadFor(c, "create_run");
     await c.var.auth.authorize("threads:create_run", { thread_id: threadId, assistant_id: parsed.assistantId, metadata: parsed.request.metadata ?? {} });
-    const run = await core.runs.create({ threadId, assistantId: parsed.assistantId, request: parsed.request, background: true }, c.var.auth.owner);
+    const run = await core.runs.create({ threadId, assistantId: parsed.assistantId, request: parsed.request, background: true, startHere: options.free() }, c.var.auth.owner);
     options.wake(run);
     c.header("Content-Location", threadId === null ? `/runs/${run.runId}` : `/threads/${run.threadId}/runs/${run.runId}`);
     return { run, onDisconnect: parsed.onDisconnect };
@@ -67,7 +69,7 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
   function stream(c: Context<ApiEnv>, run: Run, after: number, onDisconnect: "cancel" | "continue", modes?: string[]) {
     const owner = c.var.auth.owner;
     c.header("Location", run.request.onCompletion ? `/runs/${run.runId}/stream` : `/threads/${run.threadId}/runs/${run.runId}/stream`);
-    return sseResponse(c, (signal) => filtered(core.runs.events(run.runId, owner, { after, signal }), modes), {
+    return sseResponse(c, (signal) => filtered(core.runs.events(run, owner, { after, signal }), modes), {
       log: options.log,
       ...(onDisconnect === "cancel" ? { onDisconnect: () => cancelQuietly(core, run.runId, owner) } : {}),
     });
