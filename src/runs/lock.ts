@@ -23,6 +23,9 @@ interface LockSession {
   lost: AbortController;
   /** Runs holding a lock on it; the connection goes back to the pool at none. */
   holders: number;
+  givenBack?: boolean;
+  /** The statements sent on it, one after another (a connection runs one at a time). */
+  turn: Promise<unknown>;
   onError: (err: Error) => void;
 }
 
@@ -36,15 +39,28 @@ function sessionOf(db: Database): LockSession {
       lost.abort(err);
       if (sessions.get(db) === created) sessions.delete(db);
     };
-    const created: LockSession = { lost, holders: 0, onError, client: checkOut(db.pool, onError) };
+    const created: LockSession = { lost, holders: 0, onError, client: checkOut(db.pool, onError), turn: Promise.resolve() };
     created.client.catch(() => sessions.delete(db));
     sessions.set(db, (session = created));
   }
   return session;
 }
 
-/** Gives the session's connection back to the pool (closed if it failed). */
+/** Runs `fn` once the statements sent before it on the session's connection are done. */
+function inTurn<T>(session: LockSession, fn: () => Promise<T>): Promise<T> {
+  const result = session.turn.then(fn, fn);
+  session.turn = result.catch(() => undefined);
+  return result;
+}
+
+/**
+ * Gives the session's connection back to the pool (closed if it failed),
+ * once: closing the process's lock session and its last run letting go may
+ * both ask.
+ */
 function giveBack(session: LockSession): void {
+  if (session.givenBack) return;
+  session.givenBack = true;
   void session.client.then(
     (client) => {
       client.removeListener("error", session.onError);
@@ -97,7 +113,7 @@ export async function holdRun(db: Database, runId: string): Promise<RunHold | un
     throw err;
   }
   try {
-    const { rows } = await client.query<{ locked: boolean }>(RUN_SQL.tryLock, [db.schema, runId]);
+    const { rows } = await inTurn(session, () => client.query<{ locked: boolean }>(RUN_SQL.tryLock, [db.schema, runId]));
     if (!rows[0]!.locked) {
       forget();
       return undefined;
@@ -109,7 +125,7 @@ export async function holdRun(db: Database, runId: string): Promise<RunHold | un
   return {
     lost: lost.signal,
     async ping() {
-      const ok = await client.query(RUN_SQL.ping).then(() => true, () => false);
+      const ok = await inTurn(session, () => client.query(RUN_SQL.ping)).then(() => true, () => false);
       if (!ok) lost.abort(new Error("the connection holding the run's lock stopped answering"));
       return ok;
     },
@@ -122,7 +138,7 @@ export async function holdRun(db: Database, runId: string): Promise<RunHold | un
     },
     async release() {
       if (!held.has(runId)) return;
-      if (!session.lost.signal.aborted) await client.query(RUN_SQL.unlock, [db.schema, runId]).catch(() => undefined);
+      if (!session.lost.signal.aborted) await inTurn(session, () => client.query(RUN_SQL.unlock, [db.schema, runId])).catch(() => undefined);
       forget();
     },
   };

@@ -51,9 +51,15 @@ export function startWorker(runs: RunService, options: WorkerOptions = {}): Work
   // Wakes while every loop was busy (with the runs they named), kept for the next loop that comes free.
   const pending: (Run | undefined)[] = [];
   const wakeOne = (run?: Run) => {
+    // Started here but too late: no loop will take it, so the queue gets it back.
+    if (stopping.signal.aborted) {
+      if (run?.status === "running") void runs.handBack(run).catch((err: unknown) => options.onError?.(err));
+      return;
+    }
     const next = idle.shift();
     if (next) next(run);
-    else pending.push(run);
+    // Wakes that name no run are all the same: one look at the queue answers them all.
+    else if (run || !pending.includes(undefined)) pending.push(run);
   };
   // One look at the queue per poll, whatever the concurrency.
   const poll = setInterval(() => {
@@ -63,6 +69,9 @@ export function startWorker(runs: RunService, options: WorkerOptions = {}): Work
   const loop = async () => {
     let preferred: Run | undefined;
     while (!stopping.signal.aborted) {
+      // A run started here waits for a loop and nothing else (the queue's look cannot see it): it comes first.
+      const started = preferred ? -1 : pending.findIndex((r) => r?.status === "running");
+      if (started >= 0) preferred = pending.splice(started, 1)[0];
       let run: Run | undefined;
       try {
         // A loop that took a run has another look for more, so a backlog is worked by every loop.

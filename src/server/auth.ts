@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { ANONYMOUS_OWNER, ownerOf } from "../owners.js";
 import { ConfigurationError } from "../errors.js";
@@ -53,10 +54,14 @@ export function authMiddleware(handlers: AuthHandlers | undefined): MiddlewareHa
       c.set("auth", OPEN);
       return next();
     }
-    if (c.req.method === "OPTIONS") return next();
+    // Studio asks /info (and clients /ok) before they have credentials, as LangGraph's server allows.
+    if (c.req.method === "OPTIONS" || ((c.req.path === "/info" || c.req.path === "/ok") && c.req.method === "GET")) {
+      c.set("auth", OPEN);
+      return next();
+    }
     const user = handlers.authenticate ? await authenticate(handlers, c.req.raw) : undefined;
     c.set("auth", {
-      owner: user ? ownerOf(user.identity) : ANONYMOUS_OWNER,
+      owner: user ? ownerOfIdentity(user.identity) : ANONYMOUS_OWNER,
       checked: true,
       ...(user ? { user } : {}),
       authorize: (event, value) => authorize(handlers, user, event, value),
@@ -108,6 +113,19 @@ function refusal(err: unknown, fallback: number): ApiError {
   const message = typeof e?.message === "string" && e.message ? e.message : fallback === 401 ? "unauthorized" : "forbidden";
   const headers = e?.headers && typeof e.headers === "object" ? Object.fromEntries(Object.entries(e.headers as object).map(([k, v]) => [k, String(v)])) : {};
   return new ApiError(status, message, headers);
+}
+
+/**
+ * The owner of an authenticated identity: the identity itself when it is a
+ * valid user id, else (an OAuth subject such as "auth0|123", a long one) a
+ * digest of it, so every identity owns its records and no two share them.
+ */
+export function ownerOfIdentity(identity: string): string {
+  try {
+    return ownerOf(identity);
+  } catch {
+    return `id:${createHash("sha256").update(identity).digest("base64url")}`;
+  }
 }
 
 /** Whether `metadata` meets the handler's filters. */

@@ -61,7 +61,8 @@ export class RunEventLog {
     for (const event of replay) listener(event);
     return () => {
       set.delete(listener);
-      if (set.size === 0) this.listeners.delete(runId);
+      // Only this set, and only when empty: a later subscriber may have made a new one.
+      if (set.size === 0 && this.listeners.get(runId) === set) this.listeners.delete(runId);
     };
   }
 
@@ -90,12 +91,17 @@ export class RunEventLog {
       state.fromMemory ? { replayAfter: options.after ?? 0 } : {},
     );
     // A follower whose client went stops at once, not at the run's next event.
-    options.signal?.addEventListener("abort", () => state.wake?.(), { once: true });
-    const follow = this.follow(runId, options, live, state, unsubscribe);
+    const onAbort = () => state.wake?.();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const stop = () => {
+      unsubscribe();
+      options.signal?.removeEventListener("abort", onAbort);
+    };
+    const follow = this.follow(runId, options, live, state, stop);
     // A generator never started skips its finally: stop listening on return either way.
     const finish = follow.return.bind(follow);
     follow.return = (value) => {
-      unsubscribe();
+      stop();
       return finish(value);
     };
     return follow;

@@ -242,6 +242,21 @@ describeBackends("server: runs through the SDK", (db) => {
     await waitUntil(async () => (await client.runs.get(t.thread_id, runId)).status === "interrupted");
     expect(((await client.threads.getState(t.thread_id)).values as { log: string[] }).log.length).toBeLessThan(6);
   });
+
+  it("keeps serving when a client waiting on a run goes away before it ends", async () => {
+    s = await startTestServer(db());
+    const { client } = s;
+    const t = await client.threads.create();
+    const gone = new AbortController();
+    const waiting = client.runs.wait(t.thread_id, "paced", { input: { label: "a" }, config: { configurable: { pace_ms: 300 } }, signal: gone.signal });
+    setTimeout(() => gone.abort(), 200);
+    await expect(waiting).rejects.toThrow();
+    // The wait's keepalive would have written after the client went (every second): the server must still answer.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await (await fetch(`${s.url}/ok`)).json()).toEqual({ ok: true });
+    const [run] = await client.runs.list(t.thread_id);
+    expect((await client.runs.join(t.thread_id, run!.run_id)) as { log: string[] }).toMatchObject({ log: expect.arrayContaining(["a:s6"]) });
+  });
 });
 
 async function waitForStep(client: TestServer["client"], threadId: string, steps: number): Promise<void> {

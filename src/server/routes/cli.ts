@@ -41,7 +41,12 @@ export function cliRoutes(forwarding: CliForwarding) {
     if (!body) throw new ApiError(400, "the request has no body");
     const lines = readLines(body);
     const first = await lines.next();
-    const head = first.done ? undefined : (JSON.parse(first.value) as { argv?: unknown; tty?: unknown });
+    let head: { argv?: unknown; tty?: unknown } | undefined;
+    try {
+      head = first.done ? undefined : (JSON.parse(first.value) as { argv?: unknown; tty?: unknown });
+    } catch {
+      throw new ApiError(400, "the first line of the body is not JSON");
+    }
     if (!head || !Array.isArray(head.argv) || !head.argv.every((a) => typeof a === "string")) throw new ApiError(422, "the first line must be { argv: string[] }");
     const argv = head.argv as string[];
     const input = Object.assign(new PassThrough(), { isTTY: head.tty === true });
@@ -53,10 +58,17 @@ export function cliRoutes(forwarding: CliForwarding) {
       input.end();
     })().catch(() => input.end());
     const encoder = new TextEncoder();
+    // Set when the caller went: its command still finishes, its output goes nowhere.
+    let closed = false;
     return c.body(
       new ReadableStream<Uint8Array>({
+        cancel() {
+          closed = true;
+        },
         async start(controller) {
-          const send = (message: object) => controller.enqueue(encoder.encode(JSON.stringify(message) + "\n"));
+          const send = (message: object) => {
+            if (!closed) controller.enqueue(encoder.encode(JSON.stringify(message) + "\n"));
+          };
           const code = await forwarding
             .run(argv, { out: (out) => send({ out }), err: (err) => send({ err }), write: (write) => send({ write }), input, signal: c.req.raw.signal })
             .catch((err: unknown) => {
@@ -64,7 +76,7 @@ export function cliRoutes(forwarding: CliForwarding) {
               return 1;
             });
           send({ exit: code });
-          controller.close();
+          if (!closed) controller.close();
         },
       }),
       200,

@@ -31,18 +31,21 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
   const api = router();
 
   /** The thread the path names, if the request may run on it or read its runs. */
-  async function threadFor(c: Context<ApiEnv>, action: "read" | "create_run"): Promise<string> {
+  async function threadFor(c: Context<ApiEnv>, action: ThreadAction): Promise<string> {
     const id = c.req.param("thread_id")!;
-    // Without auth handlers the core's own lookup (owner only) is all there is to check.
-    if (action === "create_run" && !c.var.auth.checked) return id;
     const thread = await core.threads.find(id, c.var.auth.owner);
-    if (!thread) {
-      if (action === "create_run") return id; // the core refuses or creates it, per if_not_exists
-      throw new NotFoundError(`unknown thread "${id}"`);
-    }
-    const filters = await c.var.auth.authorize(`threads:${action === "read" ? "read" : "create_run"}`, { thread_id: id, metadata: thread.metadata });
+    if (!thread) throw new NotFoundError(`unknown thread "${id}"`);
+    const filters = await c.var.auth.authorize(`threads:${action}`, { thread_id: id, metadata: thread.metadata });
     if (!meetsFilters(thread.metadata, filters)) throw new NotFoundError(`unknown thread "${id}"`);
     return id;
+  }
+
+  /** Refuses (as unknown) a thread the auth handler's filters for `action` do not allow. */
+  async function allowedOn(c: Context<ApiEnv>, threadId: string, action: ThreadAction): Promise<void> {
+    if (!c.var.auth.checked) return;
+    const thread = await core.threads.get(threadId, c.var.auth.owner);
+    const filters = await c.var.auth.authorize(`threads:${action}`, { thread_id: threadId, metadata: thread.metadata });
+    if (!meetsFilters(thread.metadata, filters)) throw new NotFoundError(`unknown thread "${threadId}"`);
   }
 
   async function create(c: Context<ApiEnv>, threadId: string | null) {
@@ -51,19 +54,39 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
   }
 
   async function createParsed(c: Context<ApiEnv>, threadId: string | null, parsed: ReturnType<typeof runRequestOf>) {
-    if (threadId !== null) await threadFor(c, "create_run");
-    await c.var.auth.authorize("threads:create_run", { thread_id: threadId, assistant_id: parsed.assistantId, metadata: parsed.request.metadata ?? {} });
-    const run = await core.runs.create({ threadId, assistantId: parsed.assistantId, request: parsed.request, background: true, startHere: options.free() }, c.var.auth.owner);
-    options.wake(run);
+    if (c.var.auth.checked) {
+      // One question to the handler, which may add to the run's metadata; its filters hold for the thread.
+      const value = { thread_id: threadId, assistant_id: parsed.assistantId, metadata: { ...parsed.request.metadata } };
+      const filters = await c.var.auth.authorize("threads:create_run", value);
+      parsed.request.metadata = value.metadata;
+      const thread = threadId === null ? undefined : await core.threads.find(threadId, c.var.auth.owner);
+      if (thread && !meetsFilters(thread.metadata, filters)) throw new NotFoundError(`unknown thread "${threadId}"`);
+    }
+    // A stateless run executes in this process: its record goes when it ends,
+    // so only this process could tell whoever waits on it how it ended.
+    const stateless = threadId === null;
+    const run = await core.runs.create(
+      { threadId, assistantId: parsed.assistantId, request: parsed.request, background: !stateless, startHere: !stateless && options.free() },
+      c.var.auth.owner,
+    );
+    if (stateless) void core.runs.execute(run.runId).catch(options.log);
+    else options.wake(run);
     c.header("Content-Location", threadId === null ? `/runs/${run.runId}` : `/threads/${run.threadId}/runs/${run.runId}`);
     return { run, onDisconnect: parsed.onDisconnect };
   }
 
   /** The run the path names, on the thread it names (if any), if the request may read it. */
-  async function runFor(c: Context<ApiEnv>): Promise<Run> {
+  async function runFor(c: Context<ApiEnv>, action: ThreadAction = "read"): Promise<Run> {
     const threadId = c.req.param("thread_id");
-    if (threadId !== undefined) await threadFor(c, "read");
-    return core.runs.get(c.req.param("run_id")!, c.var.auth.owner, threadId);
+    if (threadId !== undefined) await threadFor(c, action);
+    const run = await core.runs.get(c.req.param("run_id")!, c.var.auth.owner, threadId);
+    // A run named without its thread (stateless runs, bulk cancel): its thread's handler decides.
+    if (threadId === undefined && c.var.auth.checked) {
+      const thread = await core.threads.find(run.threadId, c.var.auth.owner);
+      const filters = await c.var.auth.authorize(`threads:${action}`, { thread_id: run.threadId, metadata: thread?.metadata ?? {} });
+      if (thread && !meetsFilters(thread.metadata, filters)) throw new NotFoundError(`unknown run "${run.runId}"`);
+    }
+    return run;
   }
 
   function stream(c: Context<ApiEnv>, run: Run, after: number, onDisconnect: "cancel" | "continue", modes?: string[]) {
@@ -81,25 +104,36 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
     const gone = c.req.raw.signal;
     const result = core.runs.join(run.runId, owner, { signal: gone }).then((ended) => outputOf(core, ended, owner));
     c.header("Content-Type", "application/json");
+    let keepalive: NodeJS.Timeout | undefined;
+    // Set when the client went (the stream was cancelled): nothing more may be written.
+    let closed = false;
+    const encoder = new TextEncoder();
     return c.body(
       new ReadableStream<Uint8Array>({
         async start(controller) {
-          const encoder = new TextEncoder();
-          const keepalive = setInterval(() => controller.enqueue(encoder.encode("\n")), KEEPALIVE_MS);
+          const send = (text: string) => {
+            if (!closed) controller.enqueue(encoder.encode(text));
+          };
+          keepalive = setInterval(() => send("\n"), KEEPALIVE_MS);
           const onGone = () => {
             if (cancelOnDisconnect) void cancelQuietly(core, run.runId, owner).catch(options.log);
           };
           gone.addEventListener("abort", onGone, { once: true });
           try {
-            controller.enqueue(encoder.encode(JSON.stringify(await result)));
+            send(JSON.stringify(await result));
           } catch (err) {
-            options.log(err);
-            controller.enqueue(encoder.encode(JSON.stringify({ __error__: { error: (err as Error).name ?? "Error", message: (err as Error).message ?? String(err) } })));
+            if (!closed) options.log(err);
+            send(JSON.stringify({ __error__: { error: (err as Error).name ?? "Error", message: (err as Error).message ?? String(err) } }));
           } finally {
             clearInterval(keepalive);
             gone.removeEventListener("abort", onGone);
-            controller.close();
+            if (!closed) controller.close();
+            closed = true;
           }
+        },
+        cancel() {
+          closed = true;
+          clearInterval(keepalive);
         },
       }),
     );
@@ -130,7 +164,7 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
   });
   api.get("/threads/:thread_id/runs/:run_id", async (c) => c.json(runJson(await runFor(c))));
   api.delete("/threads/:thread_id/runs/:run_id", async (c) => {
-    const run = await runFor(c);
+    const run = await runFor(c, "delete");
     await core.runs.delete(run.runId, c.var.auth.owner, run.threadId);
     return c.body(null, 204);
   });
@@ -145,9 +179,11 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
     return stream(c, run, resumeAfter(c), query.cancel_on_disconnect ? "cancel" : "continue", c.req.queries("stream_mode"));
   });
   api.post("/threads/:thread_id/runs/:run_id/cancel", async (c) => {
-    const run = await runFor(c);
+    const run = await runFor(c, "update");
     const query = given(queryOf(c, z.object({ wait: QueryBoolean.optional(), action: z.enum(["interrupt", "rollback"]).optional(), reason: z.string().optional() }).strict()));
-    await core.runs.cancel(run.runId, c.var.auth.owner, { action: query.action ?? "interrupt", wait: query.wait === true, threadId: run.threadId });
+    // A run that ended meanwhile is cancelled enough (a client's stop often races the end).
+    if (query.wait) await core.runs.cancel(run.runId, c.var.auth.owner, { action: query.action ?? "interrupt", wait: true, threadId: run.threadId }).catch(ignoreEnded);
+    else await cancelQuietly(core, run.runId, c.var.auth.owner, query.action ?? "interrupt");
     return c.body(null, query.wait ? 204 : 202);
   });
 
@@ -181,7 +217,7 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
     return c.json(runs.map(runJson));
   });
   api.get("/runs/:run_id/stream", async (c) => {
-    const run = await core.runs.get(c.req.param("run_id"), c.var.auth.owner);
+    const run = await runFor(c);
     const query = given(queryOf(c, StreamQuery));
     return stream(c, run, resumeAfter(c), query.cancel_on_disconnect ? "cancel" : "continue", c.req.queries("stream_mode"));
   });
@@ -191,8 +227,12 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
     let ids: string[];
     if (body.run_ids?.length) {
       ids = body.run_ids.map(assertRunId);
-      for (const id of ids) await core.runs.get(id, c.var.auth.owner, body.thread_id);
+      for (const id of ids) {
+        const run = await core.runs.get(id, c.var.auth.owner, body.thread_id);
+        await allowedOn(c, run.threadId, "update");
+      }
     } else if (body.thread_id) {
+      await allowedOn(c, body.thread_id, "update");
       const statuses = body.status === "all" || !body.status ? ["pending", "running"] : [body.status];
       ids = (await core.runs.list(body.thread_id, c.var.auth.owner, { limit: 1000 })).filter((r) => statuses.includes(r.status)).map((r) => r.runId);
     } else {
@@ -233,10 +273,14 @@ function snakeCase(item: Record<string, unknown>): Record<string, unknown> {
 
 /** Cancels a run, ignoring that it has already ended. */
 async function cancelQuietly(core: Core, runId: string, owner: string, action: "interrupt" | "rollback" = "interrupt"): Promise<void> {
-  await core.runs.cancel(runId, owner, { action }).catch((err: unknown) => {
-    if ((err as { code?: string })?.code !== "conflict") throw err;
-  });
+  await core.runs.cancel(runId, owner, { action }).catch(ignoreEnded);
 }
+
+function ignoreEnded(err: unknown): void {
+  if ((err as { code?: string })?.code !== "conflict") throw err;
+}
+
+type ThreadAction = "read" | "update" | "delete";
 
 /** How often a thread's stream looks for its next run. */
 const THREAD_POLL_MS = 250;
@@ -268,7 +312,8 @@ async function* threadEvents(
 
 /** Only the events of the given stream modes (and the run's own metadata and errors), when modes are given. */
 async function* filtered(events: AsyncIterable<RunEvent>, modes: string[] | undefined): AsyncIterable<RunEvent> {
-  const wanted = modes?.length ? new Set(modes.flatMap((m) => (m === "messages" ? ["messages", "messages/partial", "messages/metadata", "messages/complete"] : [m]))) : undefined;
+  // "messages-tuple" streams as "messages"; "messages" as the API's messages/* events.
+  const wanted = modes?.length ? new Set(modes.flatMap((m) => (m === "messages" ? ["messages/partial", "messages/metadata", "messages/complete"] : m === "messages-tuple" ? ["messages"] : [m]))) : undefined;
   for await (const e of events) {
     if (!wanted || e.event === "metadata" || e.event === "error" || wanted.has(e.event.split("|")[0]!)) yield e;
   }

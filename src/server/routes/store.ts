@@ -16,7 +16,13 @@ export function storeRoutes(core: Core) {
     const body = given(await jsonBody(c, StorePut));
     // An auth handler may rewrite the namespace (e.g. put the user first).
     const value = { namespace: [...body.namespace], key: body.key, value: body.value };
-    await c.var.auth.authorize("store:put", value);
+    const filters = await c.var.auth.authorize("store:put", value);
+    // A handler's filters hold for what is replaced and for what replaces it, as in LangGraph's server.
+    if (filters) {
+      const existing = await core.store.get(value.namespace, value.key);
+      if (existing && !visible(existing, filters)) throw new ApiError(404, `no item "${value.key}" in ${value.namespace.join(".")}`);
+      if (!meetsFilters({ ...value.value, namespace: value.namespace, key: value.key }, filters)) throw new ApiError(403, "the item does not meet the auth handler's filters");
+    }
     if (Array.isArray(body.index) && !core.store.indexed) {
       throw new ApiError(422, "index is not supported here: the store has no embeddings (langgraph.json's store.index), so it cannot search by meaning");
     }
@@ -40,7 +46,11 @@ export function storeRoutes(core: Core) {
   api.delete("/store/items", async (c) => {
     const body = given(await jsonBody(c, StoreDelete));
     const value = { namespace: [...(body.namespace ?? [])], key: body.key };
-    await c.var.auth.authorize("store:delete", value);
+    const filters = await c.var.auth.authorize("store:delete", value);
+    if (filters) {
+      const existing = await core.store.get(value.namespace, value.key);
+      if (existing && !visible(existing, filters)) throw new ApiError(404, `no item "${value.key}" in ${value.namespace.join(".")}`);
+    }
     await core.store.delete(value.namespace, value.key);
     return c.body(null, 204);
   });
