@@ -100,7 +100,7 @@ export async function serveCommand(argv: string[], env: CliEnvironment, io: Serv
     });
   } catch (err) {
     await core.close();
-    throw new ConfigurationError(`cannot listen on ${values.host ?? "127.0.0.1"}:${port}: ${(err as Error).message}`);
+    throw new ConfigurationError(`cannot listen on ${values.host ?? "127.0.0.1"}:${port}: ${(err as Error).message}; stop what uses it or choose another --port`);
   }
   io.out(`threadline serve: the LangGraph API for ${served.graphIds.join(", ") || "no graphs"} at ${server.url} (database: ${db.location})`);
   io.out(`LangGraph Studio: https://smith.langchain.com/studio/?baseUrl=${server.url}`);

@@ -117,7 +117,17 @@ export async function executeRun(
     return { status: "error", output: null, error: { message: error.message, name: error.name, ...(error.node ? { node: error.node } : {}) }, rolledBack: false };
   }
   const status: RunStatus = cancelled || (view && statusOf(view) === "interrupted") ? "interrupted" : "success";
-  return { status, output: view?.values ?? null, error: null, rolledBack: false };
+  return { status, output: view ? outputOf(view) : null, error: null, rolledBack: false };
+}
+
+/**
+ * What a run gives back, as LangGraph's server gives it: the thread's
+ * values, with the interrupts it waits on under `__interrupt__`. Kept on
+ * the run, so it holds after a stateless run's thread is gone.
+ */
+function outputOf(view: ThreadStateView): Record<string, unknown> {
+  const interrupts = Object.values(view.interrupts).flat();
+  return interrupts.length ? { ...view.values, __interrupt__: interrupts } : view.values;
 }
 
 function runConfig(deps: ExecuteDependencies, run: RunRow, request: RunRequest, signal: AbortSignal) {

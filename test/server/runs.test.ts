@@ -192,6 +192,8 @@ describeBackends("server: runs through the SDK", (db) => {
     const { client } = s;
     const out = (await client.runs.wait(null, "paced", { input: { label: "x" } })) as { log: string[] };
     expect(out.log).toHaveLength(6);
+    // The interrupt it stopped at comes with the output, though its thread is gone.
+    expect(await client.runs.wait(null, "asking", { input: {} })).toMatchObject({ __interrupt__: [{ value: { question: "name?" } }] });
     const streamed = await collect(client.runs.stream(null, "paced", { input: { label: "y" }, streamMode: "updates" }));
     expect(streamed.filter((e) => e.event === "updates")).toHaveLength(6);
     expect(await client.threads.count()).toBe(0);

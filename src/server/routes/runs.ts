@@ -102,7 +102,7 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
   function waitResponse(c: Context<ApiEnv>, run: Run, cancelOnDisconnect: boolean) {
     const owner = c.var.auth.owner;
     const gone = c.req.raw.signal;
-    const result = core.runs.join(run.runId, owner, { signal: gone }).then((ended) => outputOf(core, ended, owner));
+    const result = core.runs.join(run.runId, owner, { signal: gone }).then(outputOf);
     c.header("Content-Type", "application/json");
     let keepalive: NodeJS.Timeout | undefined;
     // Set when the client went (the stream was cancelled): nothing more may be written.
@@ -320,14 +320,11 @@ async function* filtered(events: AsyncIterable<RunEvent>, modes: string[] | unde
 }
 
 /**
- * What a finished run gives back, as LangGraph's server gives it: the
- * thread's values, with the pending interrupts under `__interrupt__`; or,
- * for a run that failed, `__error__` with the error's name and message.
+ * What a finished run gives back, as LangGraph's server gives it: its output
+ * (the thread's values, with pending interrupts under `__interrupt__`); for
+ * a run that failed, `__error__` with the error's name and message.
  */
-async function outputOf(core: Core, run: Run, owner: string): Promise<unknown> {
+function outputOf(run: Run): unknown {
   if (run.status === "error") return { __error__: { error: run.error?.name ?? "Error", message: run.error?.message ?? "the run failed" } };
-  const values = (run.output ?? {}) as Record<string, unknown>;
-  const thread = await core.threads.find(run.threadId, owner);
-  const interrupts = Object.values(thread?.interrupts ?? {}).flat();
-  return interrupts.length && thread?.status === "interrupted" ? { ...values, __interrupt__: interrupts } : values;
+  return run.output ?? {};
 }
