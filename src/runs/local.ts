@@ -29,7 +29,7 @@ export interface LocalDependencies extends ExecuteDependencies {
 /**
  * The runs this process is responsible for: the ones it holds (created to
  * execute here, or claimed from the queue), executes and can stop at once,
- * and, for a while, how stateless runs whose record went with them ended.
+ * and, for a while, how the ones it executed ended.
  * RunService is the API over the records; this is the machinery under it.
  */
 export class LocalRuns {
@@ -54,7 +54,7 @@ export class LocalRuns {
     return true;
   }
 
-  /** Lets go of a run taken but never executed (its creation failed). */
+  /** Lets go of a run taken but never executed (its creation failed, or another process claimed it). */
   async letGo(runId: string): Promise<void> {
     const hold = this.holds.get(runId);
     this.holds.delete(runId);
@@ -120,21 +120,17 @@ export class LocalRuns {
     // A run created in this process is tried first, without a look at the queue.
     const candidates = preferred ? [preferred] : (await this.deps.db.pool.query<Run>(RUN_SQL.due, [DUE_PAGE])).rows;
     for (const candidate of candidates) {
-      const hold = await holdRun(this.deps.db, candidate.runId);
-      if (!hold) continue;
-      this.holds.set(candidate.runId, hold);
+      if (!(await this.take(candidate.runId))) continue;
       const claimed = await this.attemptClaim(candidate).catch(async (err: unknown) => {
-        this.holds.delete(candidate.runId);
-        await hold.release();
+        await this.letGo(candidate.runId);
         throw err;
       });
       if (!claimed) {
-        this.holds.delete(candidate.runId);
-        await hold.release();
+        await this.letGo(candidate.runId);
         continue;
       }
       onClaimed?.();
-      return this.holding(candidate.runId, hold, signal, (cancel) => this.executeClaimed(claimed, cancel, hold));
+      return this.executeStarted(claimed, signal);
     }
     // The preferred run was not due (or not next on its thread): anything else that is.
     return preferred ? this.executeNext(signal, onClaimed) : undefined;

@@ -1,17 +1,13 @@
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { systemAssistantId } from "../../src/assistants/service.js";
 import { describeBackends } from "../helpers/db.js";
-import { startTestServer, type TestServer } from "./helpers.js";
+import { serverPerTest } from "./helpers.js";
 
 describeBackends("server: assistants through the SDK", (db) => {
-  let s: TestServer | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  const start = serverPerTest(db);
 
   it("lists the system assistants Studio asks for, by their LangGraph ids, and accepts a graph id for one", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const found = await s.client.assistants.search({ metadata: { created_by: "system" }, limit: 100 });
     expect(found.map((a) => a.graph_id).sort()).toEqual(["asking", "banking", "chat", "nested", "paced", "paused", "slow"]);
     const chat = found.find((a) => a.graph_id === "chat")!;
@@ -21,7 +17,7 @@ describeBackends("server: assistants through the SDK", (db) => {
   });
 
   it("creates, versions, re-points and deletes an assistant", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const a = await s.client.assistants.create({ graphId: "paced", name: "fast", config: { configurable: { pace_ms: 1 } }, metadata: { team: "x" } });
     expect(a).toMatchObject({ graph_id: "paced", name: "fast", version: 1, metadata: { team: "x" } });
     await expect(s.client.assistants.create({ graphId: "paced", assistantId: a.assistant_id, ifExists: "raise" })).rejects.toThrow(/409/);
@@ -40,7 +36,7 @@ describeBackends("server: assistants through the SDK", (db) => {
   });
 
   it("describes the graph: nodes and edges, schemas, subgraphs", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const graph = await s.client.assistants.getGraph("nested");
     expect(graph.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(["prepare", "writer", "finish"]));
     const xray = await s.client.assistants.getGraph("nested", { xray: true });
@@ -56,8 +52,8 @@ describeBackends("server: assistants through the SDK", (db) => {
   });
 
   it("answers bad requests with JSON errors and the right status", async () => {
-    s = await startTestServer(db());
-    const post = (path: string, body: string, type = "application/json") => fetch(s!.url + path, { method: "POST", body, headers: { "content-type": type } });
+    const s = await start();
+    const post = (path: string, body: string, type = "application/json") => fetch(s.url + path, { method: "POST", body, headers: { "content-type": type } });
     const malformed = await post("/assistants", "{nope");
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { message: string }).message).toMatch(/not valid JSON/);

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { afterEach } from "vitest";
 import { Client } from "@langchain/langgraph-sdk";
 import { openCore, type Core } from "../../src/core.js";
 import { loadProject } from "../../src/graph/project.js";
@@ -47,4 +48,17 @@ export async function collect(stream: AsyncIterable<any>) {
   const events: { event: string; data: any; id?: string }[] = [];
   for await (const e of stream) events.push(e);
   return events;
+}
+
+/**
+ * Registers a server per test, closed after it: call the returned function
+ * inside a test to start it.
+ */
+export function serverPerTest(db: () => TestDatabase): (options?: Parameters<typeof startTestServer>[1]) => Promise<TestServer> {
+  let current: TestServer | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (options) => (current = await startTestServer(db(), options));
 }

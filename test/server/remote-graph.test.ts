@@ -1,18 +1,14 @@
 import { Annotation, END, MemorySaver, START, StateGraph } from "@langchain/langgraph";
 import { RemoteGraph } from "@langchain/langgraph/remote";
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeBackends } from "../helpers/db.js";
-import { startTestServer, type TestServer } from "./helpers.js";
+import { serverPerTest } from "./helpers.js";
 
 describeBackends("server: RemoteGraph", (db) => {
-  let s: TestServer | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  const start = serverPerTest(db);
 
   it("invokes and streams a served graph, on its own and as a subgraph of a local graph", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const remote = new RemoteGraph({ graphId: "paced", url: s.url, client: s.client });
     expect(await remote.invoke({ label: "r" })).toMatchObject({ log: ["r:s1", "r:s2", "r:s3", "r:s4", "r:s5", "r:s6"] });
     const updates = [];

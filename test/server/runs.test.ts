@@ -1,16 +1,12 @@
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeBackends } from "../helpers/db.js";
-import { collect, startTestServer, type TestServer } from "./helpers.js";
+import { collect, serverPerTest, type TestServer } from "./helpers.js";
 
 describeBackends("server: runs through the SDK", (db) => {
-  let s: TestServer | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  const start = serverPerTest(db);
 
   it("creates a run in the background, joins it, gets and lists it", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     let created: { run_id: string; thread_id?: string } | undefined;
@@ -26,7 +22,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("streams every mode, several at once, the metadata event first and every event with an id", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     const events = await collect(
@@ -52,7 +48,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("streams the API's message events, every callback event, custom events and subgraph events", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     const events = await collect(client.runs.stream(t.thread_id, "chat", { input: { messages: [{ role: "user", content: "hi" }] }, streamMode: ["messages", "events"] }));
@@ -69,7 +65,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("resumes an interrupt with a Command by thread id: resume, update and goto", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     const asked = (await client.runs.wait(t.thread_id, "chat", { input: { messages: [{ role: "user", content: "please approve" }] } })) as Record<string, any>;
@@ -95,7 +91,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("applies the four multitask strategies to a busy thread", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client, core } = s;
     const slow = { input: { label: "a" }, config: { configurable: { pace_ms: 80 } } };
     const t = await client.threads.create();
@@ -129,7 +125,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("cancels a run with interrupt (progress kept) or rollback (nothing of it left)", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client, core } = s;
     const t = await client.threads.create();
     const run = await client.runs.create(t.thread_id, "paced", { input: { label: "a" }, config: { configurable: { pace_ms: 80 } } });
@@ -152,7 +148,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("joins a run's stream from the event after Last-Event-ID, exactly", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     const all = await collect(client.runs.stream(t.thread_id, "paced", { input: { label: "a" }, streamMode: ["updates", "values"] }));
@@ -166,7 +162,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("streams a thread's runs one after another to a client that joined the thread", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     const controller = new AbortController();
@@ -188,7 +184,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("runs stateless runs on a temporary thread, deleted when they end unless kept", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const out = (await client.runs.wait(null, "paced", { input: { label: "x" } })) as { log: string[] };
     expect(out.log).toHaveLength(6);
@@ -205,10 +201,10 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("refuses what it does not support, and reports a failing node", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
-    const post = (body: object) => fetch(`${s!.url}/threads/${t.thread_id}/runs`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    const post = (body: object) => fetch(`${s.url}/threads/${t.thread_id}/runs`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
     for (const [body, message] of [
       [{ assistant_id: "paced", webhook: "http://example.com/hook" }, /webhook/],
       [{ assistant_id: "paced", feedback_keys: ["x"] }, /feedback_keys/],
@@ -230,7 +226,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("cancels a streamed run whose client goes away when it asked for on_disconnect=cancel", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     const controller = new AbortController();
@@ -246,7 +242,7 @@ describeBackends("server: runs through the SDK", (db) => {
   });
 
   it("keeps serving when a client waiting on a run goes away before it ends", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     const gone = new AbortController();

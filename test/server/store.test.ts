@@ -1,16 +1,12 @@
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeBackends } from "../helpers/db.js";
-import { startTestServer, type TestServer } from "./helpers.js";
+import { serverPerTest } from "./helpers.js";
 
 describeBackends("server: the store through the SDK", (db) => {
-  let s: TestServer | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  const start = serverPerTest(db);
 
   it("puts, gets, searches, lists namespaces and deletes items", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { store } = s.client;
     await store.putItem(["users", "ada", "prefs"], "food", { likes: "tea", rating: 5 });
     await store.putItem(["users", "ada", "prefs"], "travel", { likes: "trains", rating: 3 });
@@ -32,7 +28,7 @@ describeBackends("server: the store through the SDK", (db) => {
   });
 
   it("expires an item put with a TTL, reads refresh it, and the sweep deletes it", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { store } = s.client;
     // 0.01 minutes: 600 ms.
     await store.putItem(["tmp"], "short", { v: 1 }, { ttl: 0.01 });

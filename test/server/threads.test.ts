@@ -1,16 +1,12 @@
-import { afterEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { describeBackends } from "../helpers/db.js";
-import { startTestServer, type TestServer } from "./helpers.js";
+import { serverPerTest } from "./helpers.js";
 
 describeBackends("server: threads through the SDK", (db) => {
-  let s: TestServer | undefined;
-  afterEach(async () => {
-    await s?.close();
-    s = undefined;
-  });
+  const start = serverPerTest(db);
 
   it("creates, finds, counts, updates, copies, prunes and deletes threads", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create({ metadata: { topic: "travel" }, graphId: "paced" });
     expect(t).toMatchObject({ status: "idle", metadata: { topic: "travel", graph_id: "paced" }, values: null });
@@ -38,7 +34,7 @@ describeBackends("server: threads through the SDK", (db) => {
   });
 
   it("reads state at a checkpoint, history by limit, before and metadata, and writes state as a node", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     await client.runs.wait(t.thread_id, "paced", { input: { label: "a" } });
@@ -72,7 +68,7 @@ describeBackends("server: threads through the SDK", (db) => {
   });
 
   it("shows a pending interrupt in the thread, its state's tasks and a subgraph's state", async () => {
-    s = await startTestServer(db());
+    const s = await start();
     const { client } = s;
     const t = await client.threads.create();
     await client.runs.wait(t.thread_id, "nested", { input: { topic: "owls" } });
