@@ -37,6 +37,9 @@ export interface AssistantSearch {
   offset?: number;
 }
 
+/** At most this many assistants are remembered for `recent`. */
+const RECENT_MAX = 1000;
+
 /**
  * Assistants: a graph of the project with its configuration, versioned.
  * Every user sees the system assistants (one per graph) and their own;
@@ -48,6 +51,8 @@ export interface AssistantSearch {
  * await assistants.update(a.assistantId, { metadata: { team: "support" } }, "ada"); // version 2
  */
 export class AssistantService {
+  private readonly lately = new Map<string, Assistant>();
+
   constructor(
     private readonly db: Database,
     private readonly graphIds: readonly string[],
@@ -67,7 +72,24 @@ export class AssistantService {
   /** The assistant an id (or a graph id) names, as `owner` sees it; NotFoundError otherwise. */
   async get(idOrGraph: string, owner: string): Promise<Assistant> {
     const { owner: _owner, ...assistant } = await this.row(idOrGraph, owner);
+    if (this.lately.size >= RECENT_MAX) this.lately.clear();
+    this.lately.set(`${owner}\u0000${idOrGraph}`, assistant);
     return assistant;
+  }
+
+  /**
+   * The assistant as this process last read it for `owner`, which any
+   * process may have changed or deleted since: only for a statement that
+   * checks its version as it uses it (RUN_SQL.startIdle). Undefined when it
+   * was not read lately.
+   */
+  recent(idOrGraph: string, owner: string): Assistant | undefined {
+    return this.lately.get(`${owner}\u0000${idOrGraph}`);
+  }
+
+  /** Forgets what `recent` knew of an assistant (it was found changed). */
+  forget(idOrGraph: string, owner: string): void {
+    this.lately.delete(`${owner}\u0000${idOrGraph}`);
   }
 
   private async row(idOrGraph: string, owner: string): Promise<Assistant & { owner: string }> {

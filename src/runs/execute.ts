@@ -11,11 +11,20 @@ import type { ThreadlineContext } from "../graph/run-context.js";
 import { userIdOf } from "../owners.js";
 import type { EventWriter } from "../stream/log.js";
 import type { ThreadService } from "../threads/service.js";
-import { statusOf, type ThreadStateView } from "../threads/state.js";
+import type { ThreadInterrupt, ThreadStatus } from "../threads/sql.js";
+import { readState, statusOf, type ThreadStateView } from "../threads/state.js";
 import { streamModesOf, type RunRequest } from "./request.js";
 import type { RunHold } from "./lock.js";
+import { RunSaver } from "./run-saver.js";
 import { streamGraph } from "./stream-graph.js";
 import { RUN_SQL, type RunRow, type RunStatus } from "./sql.js";
+
+/** A thread's status, values and interrupts as a run leaves them; null values and interrupts keep the recorded ones. */
+export interface ThreadRecord {
+  status: ThreadStatus;
+  values: Record<string, unknown> | null;
+  interrupts: Record<string, ThreadInterrupt[]> | null;
+}
 
 /** Services nodes get in their run context besides the database. */
 export interface RunServices {
@@ -48,6 +57,8 @@ export interface Execution {
   unanswered?: unknown;
   /** The run was handed back (its worker is shutting down): its saved steps stay, and its next attempt continues from them. */
   requeued?: boolean;
+  /** What the run leaves on its thread, recorded with its end (absent when it left nothing to record). */
+  thread?: ThreadRecord;
   /**
    * The run stopped being this process's (its lock's connection went, or
    * another process ended it as abandoned): it was stopped and nothing of
@@ -75,11 +86,12 @@ export async function executeRun(
   const watcher = watchRun(deps.db, run, cancel, hold);
   let graph: Pregel<any, any, any, any, any> | undefined;
   let failure: unknown;
+  const saver = new RunSaver(deps.checkpointer, run.threadId);
   try {
     events.push("metadata", { run_id: run.runId, thread_id: run.threadId, attempt: run.attempt });
     const loaded = await deps.project.load(run.graphId);
     const config = runConfig(deps, run, request, cancel.signal);
-    const instance = await loaded.instantiate(config, { checkpointer: deps.checkpointer, ...(deps.store ? { store: deps.store } : {}) });
+    const instance = await loaded.instantiate(config, { checkpointer: saver, ...(deps.store ? { store: deps.store } : {}) });
     graph = instance;
     // A later attempt of a run that saved steps goes on from them; its input was applied already.
     const resumed = run.attempt > 1 && (await deps.checkpointer.lastRunOf(run.threadId)) === run.runId;
@@ -92,10 +104,14 @@ export async function executeRun(
     watcher.stop();
   }
   const cancelled = cancel.signal.aborted ? (cancel.signal.reason as string) : undefined;
+  // Only a run that went its whole way knows what it left without a read.
+  if (failure !== undefined || cancelled) saver.forget();
   if (failure && isDatabaseTimeout(failure)) return { status: "error", output: null, error: null, rolledBack: false, unanswered: failure };
-  // The last events are stored while the checkpoints reach the disk (their writer reports a failure itself).
-  events.flush().catch(() => undefined);
-  await deps.checkpointer.flush().catch((err) => (failure ??= err));
+  if (cancelled === LOST || cancelled === REQUEUE || cancelled === "rollback") {
+    // The last events are stored while the checkpoints reach the disk (their writer reports a failure itself).
+    events.flush().catch(() => undefined);
+    await deps.checkpointer.flush().catch(() => undefined);
+  }
   if (cancelled === LOST) return { status: "error", output: null, error: null, rolledBack: false, lost: true };
   if (cancelled === REQUEUE) return { status: "pending", output: null, error: null, rolledBack: false, requeued: true };
   if (cancelled === "rollback") {
@@ -106,18 +122,19 @@ export async function executeRun(
     if (graph) await deps.threads.refresh(run.threadId, graph, { exceptRun: run.runId });
     return { status: "interrupted", output: null, error: null, rolledBack: true };
   }
-  let view: ThreadStateView | undefined;
-  const failed = failure !== undefined && !cancelled;
-  if (graph) view = await deps.threads.refresh(run.threadId, graph, { exceptRun: run.runId, ...(failed ? { status: "error" as const } : {}) }).catch(() => undefined);
   // A graph that did not load, or a state it cannot read back: the thread says error.
-  if (!view) await deps.threads.setStatus(run.threadId, "error", run.runId).catch(() => undefined);
+  const view = graph ? await readState(graph, run.threadId).catch(() => undefined) : undefined;
+  const failed = failure !== undefined && !cancelled;
+  const thread: ThreadRecord = view
+    ? { status: failed ? "error" : statusOf(view), values: view.values, interrupts: view.interrupts }
+    : { status: "error", values: null, interrupts: null };
   if (failure && !cancelled) {
     const error = describeFailure(failure, view, run);
     events.push("error", { error: error.name, message: error.message });
-    return { status: "error", output: null, error: { message: error.message, name: error.name, ...(error.node ? { node: error.node } : {}) }, rolledBack: false };
+    return { status: "error", output: null, error: { message: error.message, name: error.name, ...(error.node ? { node: error.node } : {}) }, rolledBack: false, thread };
   }
   const status: RunStatus = cancelled || (view && statusOf(view) === "interrupted") ? "interrupted" : "success";
-  return { status, output: view ? outputOf(view) : null, error: null, rolledBack: false };
+  return { status, output: view ? outputOf(view) : null, error: null, rolledBack: false, thread };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { isUniqueViolation, translateDatabaseError } from "../db/errors.js";
 import { InvalidInputError, NotFoundError } from "../errors.js";
-import type { RunEventLog } from "../stream/log.js";
+import type { EventWriter, RunEventLog } from "../stream/log.js";
 import { THREAD_SQL } from "../threads/sql.js";
 import { statusOf } from "../threads/state.js";
 import { REQUEUE, executeRun, type ExecuteDependencies, type Execution } from "./execute.js";
-import { closeLockSession, holdRun, type RunHold } from "./lock.js";
+import { closeLockSession, holdRun, type LockStatement, type RunHold } from "./lock.js";
 import { cleanUpAbandoned } from "./maintenance.js";
 import { tryClaim, withThreadQueue } from "./queue.js";
 import type { RunRequest } from "./request.js";
@@ -37,6 +37,8 @@ export class LocalRuns {
   private readonly cancels = new Map<string, AbortController>();
   private readonly executing = new Map<string, Promise<unknown>>();
   private readonly waiters = new Waiters();
+  /** Event writers of runs started here that have not begun to execute. */
+  private readonly writers = new Map<string, EventWriter>();
   /**
    * How the runs this process executed ended, for a while, so whoever waits
    * on them here learns it at once (and still learns it for a stateless run,
@@ -46,9 +48,13 @@ export class LocalRuns {
 
   constructor(private readonly deps: LocalDependencies) {}
 
-  /** Takes responsibility for a new run before its record exists; false when that is impossible. */
-  async take(runId: string): Promise<boolean> {
-    const hold = await holdRun(this.deps.db, runId);
+  /**
+   * Takes responsibility for a new run before its record exists; false when
+   * that is impossible (or `lock`, a statement that creates the run and
+   * takes its lock, did not take it).
+   */
+  async take(runId: string, lock?: LockStatement): Promise<boolean> {
+    const hold = await holdRun(this.deps.db, runId, lock);
     if (!hold) return false;
     this.holds.set(runId, hold);
     return true;
@@ -106,8 +112,20 @@ export class LocalRuns {
     return this.holding(run.runId, hold, signal, (cancel) => this.executeClaimed(run, cancel, hold));
   }
 
+  /**
+   * A run created here already running (RunService.create's startHere): its
+   * event writer exists from now on, so a stream of it asked for before it
+   * starts executing follows it from memory.
+   */
+  async started(run: Run): Promise<void> {
+    this.writers.set(run.runId, await this.deps.events.writer(run.runId, { fresh: true }));
+  }
+
   /** Puts a run started here, never executed, back in the queue and lets go of it. */
   async handBack(run: Run): Promise<void> {
+    // Whoever follows it here stops: the worker that takes it over numbers its events on.
+    this.writers.get(run.runId)?.abandon();
+    this.writers.delete(run.runId);
     await this.deps.db.pool.query(RUN_SQL.requeue, [run.runId, run.attempt]);
     await this.letGo(run.runId);
     this.waiters.wake();
@@ -142,6 +160,8 @@ export class LocalRuns {
    */
   async close(): Promise<void> {
     for (const cancel of this.cancels.values()) cancel.abort("interrupt");
+    for (const writer of this.writers.values()) writer.abandon();
+    this.writers.clear();
     const stopped = Promise.allSettled([...this.executing.values()]);
     await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     for (const [id, hold] of this.holds) {
@@ -172,7 +192,9 @@ export class LocalRuns {
   }
 
   private async executeClaimed(run: Run, cancel: AbortController, hold: RunHold): Promise<Run> {
-    const writer = await this.deps.events.writer(run.runId, { fresh: run.attempt === 1 });
+    const prepared = this.writers.get(run.runId);
+    this.writers.delete(run.runId);
+    const writer = prepared ?? (await this.deps.events.writer(run.runId, { fresh: run.attempt === 1 }));
     let execution;
     try {
       execution = await executeRun(this.deps, run, writer, cancel, hold);
@@ -189,8 +211,7 @@ export class LocalRuns {
     // it ended, so a client reading the run or its thread after the last
     // event sees the end, never "running".
     try {
-      await writer.flush().catch(() => undefined);
-      const ended = await this.record(run, execution);
+      const ended = await this.record(run, execution, writer);
       // Whoever joins it learns now, not once its lock is let go.
       this.waiters.wake();
       return ended;
@@ -199,16 +220,40 @@ export class LocalRuns {
     }
   }
 
-  private async record(run: Run, execution: Execution): Promise<Run> {
-    if (execution.lost) return (await this.find(run.runId)) ?? run;
-    if (execution.rolledBack) return { ...run, status: "interrupted", cancel: "rollback", endedAt: new Date() };
-    if (execution.requeued) {
-      const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.requeue, [run.runId, run.attempt]);
-      if (rows[0]) return rows[0];
-      execution.status = "interrupted";
+  private async record(run: Run, execution: Execution, writer: EventWriter): Promise<Run> {
+    let ended: Run | undefined;
+    if (execution.thread) {
+      const thread = execution.thread;
+      ended = await writer.finish(async (events) => {
+        const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.finishRecorded, [
+          run.runId,
+          execution.status,
+          execution.output,
+          execution.error,
+          run.attempt,
+          events.seqs,
+          events.events,
+          events.data,
+          thread.status,
+          thread.values,
+          thread.interrupts,
+        ]);
+        return rows[0];
+      });
+      // On PGlite the commit reached the operating system only: the run is told to have ended once it is on disk.
+      await this.deps.db.durable?.();
+    } else {
+      await writer.flush().catch(() => undefined);
+      if (execution.lost) return (await this.find(run.runId)) ?? run;
+      if (execution.rolledBack) return { ...run, status: "interrupted", cancel: "rollback", endedAt: new Date() };
+      if (execution.requeued) {
+        const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.requeue, [run.runId, run.attempt]);
+        if (rows[0]) return rows[0];
+        execution.status = "interrupted";
+      }
+      ended = (await this.deps.db.pool.query<Run>(RUN_SQL.finish, [run.runId, execution.status, execution.output, execution.error, run.attempt])).rows[0];
     }
-    const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.finish, [run.runId, execution.status, execution.output, execution.error, run.attempt]);
-    const ended = rows[0] ?? (await this.find(run.runId)) ?? { ...run, ...execution };
+    ended ??= (await this.find(run.runId)) ?? { ...run, status: execution.status, output: execution.output, error: execution.error };
     // Whoever waits on it here learns how it ended without asking the database again.
     if (ended.status !== "pending" && ended.status !== "running") this.remember(ended);
     if ((run.request as RunRequest).onCompletion === "delete") await this.deps.threads.purge(run.threadId);

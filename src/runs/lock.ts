@@ -83,12 +83,35 @@ export interface RunHold {
   abandon(): void;
 }
 
-/** Takes responsibility for a run; undefined when another process holds it. */
-export async function holdRun(db: Database, runId: string): Promise<RunHold | undefined> {
+/** Sends a statement on the connection a run's lock is to be held on. */
+export type LockQuery = <R extends pg.QueryResultRow>(text: string, values: unknown[]) => Promise<pg.QueryResult<R>>;
+
+/**
+ * Takes the lock of a run by running a statement of the caller's on the
+ * lock's connection, for a statement that takes it itself as it creates the
+ * run (RUN_SQL.startIdle): `schema` goes where RUN_SQL.tryLock takes it, or
+ * null, where no advisory lock is needed (PGlite). Resolves whether the lock
+ * was taken.
+ */
+export type LockStatement = (query: LockQuery, schema: string | null) => Promise<boolean>;
+
+/**
+ * Takes responsibility for a run; undefined when another process holds it
+ * (or `lock`, when given, did not take it).
+ */
+export async function holdRun(db: Database, runId: string, lock?: LockStatement): Promise<RunHold | undefined> {
   if (held.has(runId)) return undefined;
   const lost = new AbortController();
   if (db.kind === "pglite") {
     held.set(runId, { db, lost });
+    const locked = lock ? await lock((text, values) => db.pool.query(text, values), null).catch((err: unknown) => {
+      held.delete(runId);
+      throw err;
+    }) : true;
+    if (!locked) {
+      held.delete(runId);
+      return undefined;
+    }
     return { lost: lost.signal, ping: async () => true, release: async () => void held.delete(runId), abandon: () => void held.delete(runId) };
   }
   const session = sessionOf(db);
@@ -113,8 +136,17 @@ export async function holdRun(db: Database, runId: string): Promise<RunHold | un
     throw err;
   }
   try {
-    const { rows } = await inTurn(session, () => client.query<{ locked: boolean }>(RUN_SQL.tryLock, [db.schema, runId]));
-    if (!rows[0]!.locked) {
+    const locked = await inTurn(session, async () => {
+      if (!lock) return (await client.query<{ locked: boolean }>(RUN_SQL.tryLock, [db.schema, runId])).rows[0]!.locked;
+      try {
+        return await lock((text, values) => client.query(text, values), db.schema);
+      } catch (err) {
+        // A session lock outlives the failed statement that took it.
+        await client.query(RUN_SQL.unlock, [db.schema, runId]).catch(() => undefined);
+        throw err;
+      }
+    });
+    if (!locked) {
       forget();
       return undefined;
     }

@@ -64,7 +64,8 @@ export class RunService {
 
   async create(options: CreateRun, owner: string): Promise<Run> {
     const request = parseRunRequest(options.request);
-    const assistant = await this.deps.assistants.get(options.assistantId, owner);
+    const recent = this.deps.assistants.recent(options.assistantId, owner);
+    const assistant = recent ?? (await this.deps.assistants.get(options.assistantId, owner));
     const loaded = await this.deps.project.load(assistant.graphId);
     if (loaded.requiresChatModel && !this.deps.services.chatModel) {
       throw new ConfigurationError(`graph "${assistant.graphId}" calls a chat model and none is configured (OPENAI_API_KEY / OPENAI_BASE_URL / THREADLINE_MODEL)`);
@@ -81,6 +82,23 @@ export class RunService {
     if (!stateless && request.onCompletion !== undefined) throw new InvalidInputError("on_completion applies to stateless runs only");
     if (stateless && resolved.checkpointId) throw new InvalidInputError("a stateless run has no checkpoint to start from");
     const threadId = stateless ? randomUUID() : assertThreadId(options.threadId!);
+    const runId = randomUUID();
+    const background = options.background === true;
+    const startHere = background && options.startHere === true && !(request.afterSeconds && request.afterSeconds > 0);
+    const strategy: MultitaskStrategy = request.multitaskStrategy ?? "reject";
+    const stored = { ...resolved, ...(stateless ? { onCompletion: request.onCompletion ?? "delete" } : {}) };
+    if (startHere && !stateless && !resolved.checkpointId && !request.strictResume) {
+      const started = await this.startIdle([runId, threadId, assistant.assistantId, assistant.graphId, owner, stored, request.metadata ?? {}, strategy, background, assistant.version]);
+      if (started) {
+        await this.local.started(started);
+        return started;
+      }
+      // Not free, or the assistant changed since this process read it: the long way, with the assistant as it now is.
+      if (recent) {
+        this.deps.assistants.forget(options.assistantId, owner);
+        return this.create(options, owner);
+      }
+    }
     if (stateless) {
       await this.deps.threads.create({ threadId, graphId: assistant.graphId, metadata: { stateless: true } }, owner);
     } else if (!(await this.deps.threads.find(threadId, owner))) {
@@ -92,12 +110,8 @@ export class RunService {
     }
     // Throws NotFoundError for a checkpoint the thread does not have.
     if (resolved.checkpointId) await this.deps.threads.state(threadId, owner, { checkpointId: resolved.checkpointId });
-    const runId = randomUUID();
-    const background = options.background === true;
-    const startHere = background && options.startHere === true && !(request.afterSeconds && request.afterSeconds > 0);
     // Held before the row exists, so no other process ever sees it unowned.
     if ((!background || startHere) && !(await this.local.take(runId))) throw new Error(`could not take the lock of a new run ${runId}`);
-    const strategy: MultitaskStrategy = request.multitaskStrategy ?? "reject";
     try {
       const { result, abandoned } = await withThreadQueue(this.deps.db, threadId, async (client, queue) => {
         if (queue.thread.graphId && queue.thread.graphId !== assistant.graphId) {
@@ -124,7 +138,7 @@ export class RunService {
           assistant.assistantId,
           assistant.graphId,
           owner,
-          { ...resolved, ...(stateless ? { onCompletion: request.onCompletion ?? "delete" } : {}) },
+          stored,
           request.metadata ?? {},
           strategy,
           background,
@@ -138,12 +152,30 @@ export class RunService {
       await cleanUpAbandoned(this.deps, abandoned);
       // Queued after all (its thread was busy): any worker takes it when due.
       if (startHere && result.run.status === "pending") await this.local.letGo(runId);
+      else if (startHere) await this.local.started(result.run);
       return result.run;
     } catch (err) {
       if (!background || startHere) await this.local.letGo(runId);
       if (stateless) await this.deps.threads.purge(threadId).catch(() => undefined);
       throw err;
     }
+  }
+
+  /**
+   * Creates a run already running and held here in one statement
+   * (RUN_SQL.startIdle), when its thread is free; undefined otherwise, and
+   * whenever that statement fails, as the long way then tells why.
+   */
+  private async startIdle(values: unknown[]): Promise<Run | undefined> {
+    let run: Run | undefined;
+    const runId = values[0] as string;
+    const taken = await this.local
+      .take(runId, async (query, schema) => {
+        run = (await query<Run>(RUN_SQL.startIdle, [...values, schema])).rows[0];
+        return run !== undefined;
+      })
+      .catch(() => false);
+    return taken ? run : undefined;
   }
 
   /**
@@ -259,9 +291,9 @@ export class RunService {
     await this.local.settle(run.threadId, run.owner);
   }
 
-  /** Waits until the run has ended and returns it. */
-  async join(runId: string, owner: string, options: { signal?: AbortSignal; threadId?: string } = {}): Promise<Run> {
-    let run = await this.getOrEnded(runId, owner, options.threadId);
+  /** Waits until the run (by id, or as the caller got it as `owner`) has ended and returns it. */
+  async join(target: string | Run, owner: string, options: { signal?: AbortSignal; threadId?: string } = {}): Promise<Run> {
+    let run = typeof target === "string" ? await this.getOrEnded(target, owner, options.threadId) : target;
     let delay = 20;
     let checked = Date.now();
     // A stateless run executed here is done once its temporary thread is gone too.

@@ -1,3 +1,5 @@
+import { RECORD_SET, START_RUN_SET } from "../threads/sql.js";
+
 /** Every statement of runs and their events; snake_case columns mapped once here. */
 const COLUMNS = `run_id::text AS "runId", thread_id AS "threadId", assistant_id::text AS "assistantId", graph_id AS "graphId",
                  user_id AS owner, status, request, metadata, multitask_strategy AS "multitaskStrategy", background, cancel,
@@ -15,6 +17,36 @@ export const RUN_SQL = {
                                     status, attempt, started_at)
                   VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, now() + $10::float8 * interval '1 second', 'running', 1, clock_timestamp())
                   RETURNING ${COLUMNS}`,
+  /**
+   * A run created already running, in one statement, when its thread has
+   * nothing to do: the thread is the owner's ($5), not busy, not locked by
+   * anyone (NOWAIT: whoever holds it is changing its runs), of graph $4 or
+   * none yet; the assistant ($3) is still at version $10; the run's lock is
+   * taken on this statement's connection before its row can be seen (the
+   * schema $11 as RUN_SQL.tryLock takes it; null takes none, on PGlite).
+   * `busy` is read from the locked row as it now is, and it holds while a
+   * thread has runs to do, so two of these never both find a thread free.
+   * No row: the caller takes the long way (RunService.create).
+   * $6 request, $7 metadata, $8 multitask strategy, $9 background.
+   */
+  startIdle: `WITH assistant AS (
+                SELECT 1 FROM assistants WHERE assistant_id = $3::uuid AND (user_id = $5 OR user_id = '~system') AND graph_id = $4 AND version = $10
+              ), thread AS (
+                SELECT 1 FROM threads WHERE thread_id = $2 AND user_id = $5 AND status <> 'busy' AND (graph_id IS NULL OR graph_id = $4)
+                   FOR UPDATE NOWAIT
+              ), free AS (
+                SELECT 1 FROM thread, assistant WHERE NOT EXISTS (SELECT 1 FROM runs WHERE runs.thread_id = $2 AND runs.status IN ('pending', 'running'))
+              ), held AS (
+                SELECT 1 FROM free WHERE $11::text IS NULL OR pg_try_advisory_lock(hashtextextended('threadline.run.' || $11 || '.' || $1, 0))
+              ), created AS (
+                INSERT INTO runs (run_id, thread_id, assistant_id, graph_id, user_id, request, metadata, multitask_strategy, background, run_after,
+                                  status, attempt, started_at)
+                SELECT $1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, now(), 'running', 1, clock_timestamp() FROM held
+                RETURNING ${COLUMNS}
+              ), busy AS (
+                UPDATE threads SET ${START_RUN_SET("$4", "$3::text")} WHERE thread_id = (SELECT "threadId" FROM created)
+              )
+              SELECT * FROM created`,
   /** The runs of a thread that are not finished, oldest first. */
   active: `SELECT ${COLUMNS} FROM runs WHERE thread_id = $1 AND status IN ('pending', 'running') ORDER BY created_at, run_id`,
   list: `SELECT ${COLUMNS} FROM runs
@@ -42,6 +74,28 @@ export const RUN_SQL = {
   /** How a run ended, written only by the attempt that is running it. */
   finish: `UPDATE runs SET status = $2, output = $3, error = $4, ended_at = clock_timestamp(), updated_at = clock_timestamp()
             WHERE run_id = $1::uuid AND status = 'running' AND attempt = $5 RETURNING ${COLUMNS}`,
+  /**
+   * How a run ended, in one statement with what it leaves: its last events
+   * ($6-$8, as EVENT_SQL.append takes them) and its thread's status, values
+   * and interrupts ($9-$11; values and interrupts kept when null). The
+   * thread is recorded only when the record was still this attempt's. The
+   * commit waits for the disk (at least 'on'), so it also makes every
+   * checkpoint the run committed before it durable.
+   */
+  finishRecorded: `WITH commit_mode AS MATERIALIZED (
+                     SELECT set_config('synchronous_commit',
+                                       CASE WHEN current_setting('synchronous_commit') = 'remote_apply' THEN 'remote_apply' ELSE 'on' END, true)
+                   ), events AS (
+                     INSERT INTO run_events (run_id, seq, event, data)
+                     SELECT $1::uuid, s, e, d FROM unnest($6::int[], $7::text[], $8::jsonb[]) AS t(s, e, d)
+                   ), ended AS (
+                     UPDATE runs SET status = $2, output = $3, error = $4, ended_at = clock_timestamp(), updated_at = clock_timestamp()
+                      WHERE run_id = $1::uuid AND status = 'running' AND attempt = $5 RETURNING ${COLUMNS}
+                   ), thread AS (
+                     UPDATE threads SET ${RECORD_SET({ thread: "threads.thread_id", status: "$9::text", values: "$10", interrupts: "$11", except: "$1" })}
+                      WHERE thread_id = (SELECT "threadId" FROM ended)
+                   )
+                   SELECT ended.* FROM ended, commit_mode`,
   /** A run handed back by a worker that is shutting down: due again, for any worker, on its next attempt. */
   requeue: `UPDATE runs SET status = 'pending', run_after = clock_timestamp(), updated_at = clock_timestamp()
              WHERE run_id = $1::uuid AND status = 'running' AND attempt = $2 AND background RETURNING ${COLUMNS}`,

@@ -230,7 +230,8 @@ export class EventWriter {
       this.storing.add(batch);
       this.chain = this.chain.then(async () => {
         try {
-          await this.db.pool.query(EVENT_SQL.append, [this.runId, batch.map((e) => e.seq), batch.map((e) => e.event), batch.map((e) => JSON.stringify(e.data ?? null))]);
+          const columns = columnsOf(batch);
+          await this.db.pool.query(EVENT_SQL.append, [this.runId, columns.seqs, columns.events, columns.data]);
         } catch (err) {
           this.failure ??= err;
         } finally {
@@ -241,6 +242,28 @@ export class EventWriter {
     return this.chain.then(() => {
       if (this.failure) throw this.failure;
     });
+  }
+
+  /**
+   * Hands the events not stored yet to `write`, after every batch before
+   * them was stored, to store them in the statement that ends the run (as
+   * columns EVENT_SQL.append takes), so the run's end and its last events
+   * arrive together. Resolves with what `write` returns.
+   */
+  finish<T>(write: (batch: EventColumns) => Promise<T>): Promise<T> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending.splice(0);
+    this.storing.add(batch);
+    const written = this.chain.then(() => write(columnsOf(batch)));
+    this.chain = written.then(
+      () => void this.storing.delete(batch),
+      (err: unknown) => {
+        this.failure ??= err;
+        this.storing.delete(batch);
+      },
+    );
+    return written;
   }
 
   /** Drops what is not stored yet (the database stopped answering) and tells listeners the stream has ended. */
@@ -259,4 +282,15 @@ export class EventWriter {
       this.done();
     }
   }
+}
+
+/** A batch of events as the columns of one insert. */
+export interface EventColumns {
+  seqs: number[];
+  events: string[];
+  data: string[];
+}
+
+function columnsOf(batch: readonly RunEvent[]): EventColumns {
+  return { seqs: batch.map((e) => e.seq), events: batch.map((e) => e.event), data: batch.map((e) => JSON.stringify(e.data ?? null)) };
 }

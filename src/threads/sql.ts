@@ -22,11 +22,29 @@ export const SORT_COLUMNS = {
 export type ThreadSortBy = keyof typeof SORT_COLUMNS;
 
 /**
- * Whether a run other than $5 (the caller's own, or none) is running on
- * thread $1: then the thread stays busy whatever the caller says.
+ * Whether thread ${thread} has a run other than ${except} (the caller's own,
+ * or none when null) that is pending or running: then the thread stays busy
+ * whatever the caller says, so `busy` holds exactly while a thread has runs
+ * to do, under the thread's row lock.
  */
-const OTHER_RUNNING = `EXISTS (SELECT 1 FROM runs WHERE runs.thread_id = $1 AND runs.status = 'running'
-                                AND ($5::uuid IS NULL OR runs.run_id <> $5::uuid))`;
+const OTHER_ACTIVE = (thread: string, except: string) => `EXISTS (SELECT 1 FROM runs WHERE runs.thread_id = ${thread} AND runs.status IN ('pending', 'running')
+                                AND (${except}::uuid IS NULL OR runs.run_id <> ${except}::uuid))`;
+
+/**
+ * The assignments recording what a run left on its thread: status (unless
+ * another run keeps it busy), values and interrupts (kept when null), a
+ * sliding TTL started again. Shared by `record` and the statement that ends
+ * a run (RUN_SQL.finishRecorded), which records the thread with it.
+ */
+export const RECORD_SET = (p: { thread: string; status: string; values: string; interrupts: string; except: string }) =>
+  `status = CASE WHEN ${OTHER_ACTIVE(p.thread, p.except)} THEN status ELSE ${p.status} END,
+                  "values" = COALESCE(${p.values}::jsonb, "values"), interrupts = COALESCE(${p.interrupts}::jsonb, interrupts), updated_at = now(),
+                  expires_at = CASE WHEN ttl_strategy = 'sliding' THEN now() + ttl_ms * interval '1 millisecond' ELSE expires_at END`;
+
+/** The assignments of THREAD_SQL.startRun, for a run of graph ${graph} and assistant ${assistant}; shared with RUN_SQL.startIdle. */
+export const START_RUN_SET = (graph: string, assistant: string) => `graph_id = COALESCE(graph_id, ${graph}), status = 'busy', updated_at = now(),
+                    metadata = CASE WHEN metadata->>'graph_id' IS DISTINCT FROM ${graph} OR metadata->>'assistant_id' IS DISTINCT FROM ${assistant}
+                                    THEN metadata || jsonb_build_object('graph_id', ${graph}::text, 'assistant_id', ${assistant}::text) ELSE metadata END`;
 
 export const THREAD_SQL = {
   get: `SELECT ${COLUMNS} FROM threads WHERE thread_id = $1 AND user_id = $2`,
@@ -54,24 +72,18 @@ export const THREAD_SQL = {
   setTtl: `UPDATE threads SET ttl_strategy = $3, ttl_ms = $4::bigint,
                   expires_at = CASE WHEN $4::bigint IS NULL THEN NULL ELSE now() + $4::bigint * interval '1 millisecond' END
             WHERE thread_id = $1 AND user_id = $2`,
-  /** The graph a thread runs; the first run sets it, a later one must match. */
   /**
    * A run of graph $2 (assistant $3) was created: the thread is busy, runs
    * that graph from now on, and says so, with the assistant, in its
    * metadata, where LangGraph's clients look for them.
    */
-  startRun: `UPDATE threads SET graph_id = COALESCE(graph_id, $2), status = 'busy', updated_at = now(),
-                    metadata = CASE WHEN metadata->>'graph_id' IS DISTINCT FROM $2 OR metadata->>'assistant_id' IS DISTINCT FROM $3
-                                    THEN metadata || jsonb_build_object('graph_id', $2::text, 'assistant_id', $3::text) ELSE metadata END
-              WHERE thread_id = $1`,
+  startRun: `UPDATE threads SET ${START_RUN_SET("$2", "$3")} WHERE thread_id = $1`,
   setStatus: "UPDATE threads SET status = $2, updated_at = now() WHERE thread_id = $1",
-  /** A status from anyone but the thread's running run ($3, if any) leaves a busy thread busy. */
-  setStatusUnlessBusy: `UPDATE threads SET status = CASE WHEN ${OTHER_RUNNING.replace("$5", "$3")} THEN status ELSE $2 END, updated_at = now()
+  /** A status from anyone but the thread's own run ($3, if any) leaves a thread with runs to do busy. */
+  setStatusUnlessBusy: `UPDATE threads SET status = CASE WHEN ${OTHER_ACTIVE("$1", "$3")} THEN status ELSE $2 END, updated_at = now()
                          WHERE thread_id = $1`,
   /** What a run leaves: status, values and interrupts; a sliding TTL starts again. */
-  record: `UPDATE threads SET status = CASE WHEN ${OTHER_RUNNING} THEN status ELSE $2 END,
-                  "values" = $3, interrupts = $4, updated_at = now(),
-                  expires_at = CASE WHEN ttl_strategy = 'sliding' THEN now() + ttl_ms * interval '1 millisecond' ELSE expires_at END
+  record: `UPDATE threads SET ${RECORD_SET({ thread: "$1", status: "$2", values: "$3", interrupts: "$4", except: "$5" })}
             WHERE thread_id = $1`,
   /** Fills in values of a thread recorded before threads kept them. */
   fill: `UPDATE threads SET "values" = $2, interrupts = $3 WHERE thread_id = $1 AND "values" IS NULL`,

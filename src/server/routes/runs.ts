@@ -102,7 +102,7 @@ export function runRoutes(core: Core, options: RunRouteOptions) {
   function waitResponse(c: Context<ApiEnv>, run: Run, cancelOnDisconnect: boolean) {
     const owner = c.var.auth.owner;
     const gone = c.req.raw.signal;
-    const result = core.runs.join(run.runId, owner, { signal: gone }).then(outputOf);
+    const result = core.runs.join(run, owner, { signal: gone }).then(outputOf);
     c.header("Content-Type", "application/json");
     let keepalive: NodeJS.Timeout | undefined;
     // Set when the client went (the stream was cancelled): nothing more may be written.
