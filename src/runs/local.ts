@@ -37,6 +37,8 @@ export class LocalRuns {
   private readonly cancels = new Map<string, AbortController>();
   private readonly executing = new Map<string, Promise<unknown>>();
   private readonly waiters = new Waiters();
+  /** Set when a run ended here while runs waited for its thread; see takeQueuedAfterEnd. */
+  private queuedAfterEnd = false;
   /** Event writers of runs started here that have not begun to execute. */
   private readonly writers = new Map<string, EventWriter>();
   /**
@@ -80,6 +82,13 @@ export class LocalRuns {
   /** How a run ended, if it ended here lately (a stateless run's record goes as it ends). */
   endedRun(runId: string): Run | undefined {
     return this.ended.get(runId)?.run;
+  }
+
+  /** Whether a run ended here while runs waited for its thread, since the last time this was asked. */
+  takeQueuedAfterEnd(): boolean {
+    const queued = this.queuedAfterEnd;
+    this.queuedAfterEnd = false;
+    return queued;
   }
 
   /** Wakes whoever waits on a run of this process to change. */
@@ -225,7 +234,7 @@ export class LocalRuns {
     if (execution.thread) {
       const thread = execution.thread;
       ended = await writer.finish(async (events) => {
-        const { rows } = await this.deps.db.pool.query<Run>(RUN_SQL.finishRecorded, [
+        const { rows } = await this.deps.db.pool.query<Run & { queuedAfter: boolean }>(RUN_SQL.finishRecorded, [
           run.runId,
           execution.status,
           execution.output,
@@ -238,7 +247,10 @@ export class LocalRuns {
           thread.values,
           thread.interrupts,
         ]);
-        return rows[0];
+        if (!rows[0]) return undefined;
+        const { queuedAfter, ...ended } = rows[0];
+        if (queuedAfter) this.queuedAfterEnd = true;
+        return ended;
       });
       // On PGlite the commit reached the operating system only: the run is told to have ended once it is on disk.
       await this.deps.db.durable?.();

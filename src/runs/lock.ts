@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type pg from "pg";
 import { checkOut, type Database } from "../db/database.js";
 import { RUN_SQL } from "./sql.js";
@@ -35,6 +36,8 @@ function sessionOf(db: Database): LockSession {
   let session = sessions.get(db);
   if (!session || session.lost.signal.aborted) {
     const lost = new AbortController();
+    // Every run held on the session listens for its loss, however many there are.
+    setMaxListeners(0, lost.signal);
     const onError = (err: Error) => {
       lost.abort(err);
       if (sessions.get(db) === created) sessions.delete(db);

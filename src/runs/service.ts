@@ -208,6 +208,14 @@ export class RunService {
     return this.local.executeNext(options.signal, options.onClaimed, options.preferred);
   }
 
+  /**
+   * Whether a run executed here ended while runs waited for its thread
+   * (the queue then has work at once), since the last time this was asked.
+   */
+  takeQueuedAfterEnd(): boolean {
+    return this.local.takeQueuedAfterEnd();
+  }
+
   async get(runId: string, owner: string, threadId?: string): Promise<Run> {
     const id = assertRunId(runId);
     const run = (await this.deps.db.pool.query<Run>(RUN_SQL.get, [id, owner])).rows[0];

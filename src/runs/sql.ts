@@ -80,7 +80,8 @@ export const RUN_SQL = {
    * and interrupts ($9-$11; values and interrupts kept when null). The
    * thread is recorded only when the record was still this attempt's. The
    * commit waits for the disk (at least 'on'), so it also makes every
-   * checkpoint the run committed before it durable.
+   * checkpoint the run committed before it durable. `queuedAfter` says
+   * whether runs wait for the thread.
    */
   finishRecorded: `WITH commit_mode AS MATERIALIZED (
                      SELECT set_config('synchronous_commit',
@@ -95,7 +96,8 @@ export const RUN_SQL = {
                      UPDATE threads SET ${RECORD_SET({ thread: "threads.thread_id", status: "$9::text", values: "$10", interrupts: "$11", except: "$1" })}
                       WHERE thread_id = (SELECT "threadId" FROM ended)
                    )
-                   SELECT ended.* FROM ended, commit_mode`,
+                   SELECT ended.*, EXISTS (SELECT 1 FROM runs queued WHERE queued.thread_id = ended."threadId" AND queued.status = 'pending') AS "queuedAfter"
+                     FROM ended, commit_mode`,
   /** A run handed back by a worker that is shutting down: due again, for any worker, on its next attempt. */
   requeue: `UPDATE runs SET status = 'pending', run_after = clock_timestamp(), updated_at = clock_timestamp()
              WHERE run_id = $1::uuid AND status = 'running' AND attempt = $2 AND background RETURNING ${COLUMNS}`,

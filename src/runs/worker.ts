@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { REQUEUE } from "./execute.js";
 import type { Run, RunService } from "./service.js";
 
@@ -45,6 +46,8 @@ export function startWorker(runs: RunService, options: WorkerOptions = {}): Work
   const stopping = new AbortController();
   // Aborted (with REQUEUE as its reason) when the runs in progress must stop.
   const halting = new AbortController();
+  // Every loop listens on both, and every run it executes on `halting`.
+  setMaxListeners(2 * concurrency + 10, stopping.signal, halting.signal);
   // Loops with nothing to do wait here; each wake starts one of them, so a
   // new run costs one look at the queue, not one per loop.
   const idle: ((run?: Run) => void)[] = [];
@@ -73,15 +76,18 @@ export function startWorker(runs: RunService, options: WorkerOptions = {}): Work
       const started = preferred ? -1 : pending.findIndex((r) => r?.status === "running");
       if (started >= 0) preferred = pending.splice(started, 1)[0];
       let run: Run | undefined;
+      const startedHere = preferred?.status === "running";
       try {
-        // A loop that took a run has another look for more, so a backlog is worked by every loop.
         run = await runs.executeNext({ signal: halting.signal, onClaimed: () => wakeOne(), ...(preferred ? { preferred } : {}) });
         if (run) options.onRun?.(run);
       } catch (err) {
         options.onError?.(err);
       }
       preferred = undefined;
-      if (run || stopping.signal.aborted) continue;
+      if (stopping.signal.aborted) continue;
+      // A loop that took a run from the queue has another look for more, so a backlog is worked by every loop;
+      // after a run started here, only when runs wait for its thread (others come with a wake or the poll).
+      if (run && (!startedHere || runs.takeQueuedAfterEnd())) continue;
       if (pending.length) {
         preferred = pending.shift();
         continue;
