@@ -1,35 +1,58 @@
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { DEFAULT_TOP_K, formatTime, MAX_TOP_K } from "../src/memory/index.js";
-import { answer, clip, parseIsoDate, scopeOf, ToolProblem, type MemoryToolsOptions, type ToolMemory } from "./common.js";
+import { DEFAULT_TOP_K, formatDay, formatTime, MAX_TOP_K } from "../src/memory/index.js";
+import {
+  answer,
+  clip,
+  parseIsoDate,
+  parseMemoryDate,
+  scopeOf,
+  ToolProblem,
+  type MemoryToolsOptions,
+  type ToolMemory,
+} from "./common.js";
 
 const MAX_SHOWN_CHARACTERS = 2000;
 
 /**
- * `archival_memory_insert(content, tags?)`: stores a passage in long-term
- * archival memory (embedded when an embeddings provider is configured).
+ * `archival_memory_insert(content, tags?, date?)`: stores a passage in
+ * long-term archival memory (embedded when an embeddings provider is
+ * configured), dated: by `date` when the model gives one (when it was said,
+ * e.g. a fact found with conversation_search in an earlier conversation),
+ * else now. The date is the passage's time: search results show it and the
+ * date filters use it.
  *
  * @example
  * const insert = archivalMemoryInsertTool(memory, { assistantId: "agent" });
- * await insert.invoke({ content: "Ada's flight is on 3 May", tags: ["travel"] }, { configurable: { user_id: "u1" } });
+ * await insert.invoke({ content: "Ada said her flight is on 3 May", tags: ["travel"] }, { configurable: { user_id: "u1" } });
  */
 export function archivalMemoryInsertTool(memory: ToolMemory, options: MemoryToolsOptions = {}) {
   return tool(
     (input, config) =>
       answer(async () => {
         const scope = scopeOf(config, options);
-        const passage = await memory.archival.insert(scope, input.content, input.tags ? { tags: input.tags } : {});
+        const createdAt = parseMemoryDate(input.date, "date", options) ?? options.now?.();
+        const passage = await memory.archival.insert(scope, input.content, {
+          ...(input.tags ? { tags: input.tags } : {}),
+          ...(createdAt ? { createdAt } : {}),
+        });
         const tags = passage.tags.length ? ` with tags [${passage.tags.join(", ")}]` : "";
-        return `Stored passage ${passage.id} in archival memory${tags}. Find it later with archival_memory_search.`;
+        return `Stored passage ${passage.id}, dated ${formatDay(passage.createdAt)}, in archival memory${tags}. Find it later with archival_memory_search.`;
       }),
     {
       name: "archival_memory_insert",
       description:
         "Store a passage in archival memory, your unlimited long-term memory for this user (not always in context). " +
-        "Use it for details, documents and events worth keeping that do not belong in core memory. Write self-contained passages.",
+        "Use it for details, documents and events worth keeping that do not belong in core memory. Write self-contained passages " +
+        "that say who said or did what (e.g. 'Ada said her sister Priya moved to Lyon'). Each passage is dated, by default today; " +
+        "give date when it was said earlier (e.g. the date of a conversation_search result).",
       schema: z.object({
-        content: z.string().describe("The passage to remember; self-contained, with names and dates spelled out."),
+        content: z.string().describe("The passage to remember; self-contained, saying who said it, with names and dates spelled out."),
         tags: z.array(z.string()).optional().describe("Optional tags to group passages, e.g. ['travel', 'family']."),
+        date: z
+          .string()
+          .optional()
+          .describe("When it was said, if not today: ISO 8601 (e.g. '2024-03-02'). Default: now."),
       }),
     },
   );
@@ -67,13 +90,13 @@ export function archivalMemorySearchTool(memory: ToolMemory, options: MemoryTool
       name: "archival_memory_search",
       description:
         "Search your archival memory (long-term passages you stored for this user) by meaning and key words. " +
-        "Optionally only passages with any of the given tags, or from an ISO 8601 date range.",
+        "Each result shows the passage's date. Optionally only passages with any of the given tags, or from an ISO 8601 date range.",
       schema: z.object({
         query: z.string().describe("What to look for, in words."),
         tags: z.array(z.string()).optional().describe("Only passages having at least one of these tags."),
         top_k: z.number().optional().describe(`How many passages to return, 1 to ${MAX_TOP_K} (default ${DEFAULT_TOP_K}).`),
-        start_date: z.string().optional().describe("Earliest storage time, ISO 8601."),
-        end_date: z.string().optional().describe("Latest storage time, ISO 8601; a bare date includes that whole day (UTC)."),
+        start_date: z.string().optional().describe("Earliest passage date, ISO 8601."),
+        end_date: z.string().optional().describe("Latest passage date, ISO 8601; a bare date includes that whole day (UTC)."),
       }),
     },
   );

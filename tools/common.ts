@@ -11,6 +11,8 @@ export interface MemoryToolsOptions {
    * pass the graph's name.
    */
   assistantId?: string;
+  /** The clock memory is dated by (a passage's time, "today" in a date stamp). Default: the system clock. */
+  now?: () => Date;
 }
 
 /** A tool's result that is an error the model should read and act on. */
@@ -91,6 +93,26 @@ export function parseIsoDate(value: string | undefined, name: string, endOfDay =
     throw new ToolProblem(`${name} "${value}" is not an ISO 8601 date; use e.g. "2025-05-03" or "2025-05-03T14:00:00Z"`);
   }
   return date;
+}
+
+/**
+ * A date the model gives for what it stores (when it was said or happened):
+ * "today" or "now" for the run's clock, else an ISO 8601 date or date-time
+ * (a bare date is the start of that UTC day).
+ */
+export function parseMemoryDate(value: string | undefined, name: string, options: MemoryToolsOptions): Date | undefined {
+  if (value !== undefined && /^\s*(today|now)\s*$/i.test(value)) return clockOf(options);
+  try {
+    return parseIsoDate(value, name);
+  } catch (err) {
+    if (err instanceof ToolProblem) throw new ToolProblem(`${err.message}, or "today"`);
+    throw err;
+  }
+}
+
+/** The time of the run's clock. */
+function clockOf(options: MemoryToolsOptions): Date {
+  return options.now?.() ?? new Date();
 }
 
 /** Cuts long text for a tool result, saying how much was left out. */

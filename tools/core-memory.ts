@@ -1,7 +1,7 @@
 import { tool } from "@langchain/core/tools";
 import { z } from "zod";
-import { charLength, type CoreBlock } from "../src/memory/index.js";
-import { answer, retryOnConflict, scopeOf, type MemoryToolsOptions, type ToolMemory } from "./common.js";
+import { charLength, formatDay, type CoreBlock } from "../src/memory/index.js";
+import { answer, parseMemoryDate, retryOnConflict, scopeOf, type MemoryToolsOptions, type ToolMemory } from "./common.js";
 
 const label = z
   .string()
@@ -14,29 +14,44 @@ function done(action: string, block: CoreBlock): string {
   );
 }
 
+/** A line stamped with the day it is about: "[2024-03-02] Moved to Lyon." (a line already stamped keeps its stamp). */
+function stamped(content: string, date: Date | undefined): string {
+  if (!date || /^\[\d{4}-\d{2}-\d{2}\]/.test(content.trimStart())) return content;
+  return `[${formatDay(date)}] ${content}`;
+}
+
 /**
- * `core_memory_append(label, content)`: adds a line to a core block.
+ * `core_memory_append(label, content, date?)`: adds a line to a core block;
+ * with `date` ("today" or an ISO 8601 date) the line is stamped with that
+ * day, "[2024-03-02] Moved to Lyon.", so a fact keeps when it was learnt.
  *
  * @example
  * const append = coreMemoryAppendTool(memory, { assistantId: "agent" });
  * await append.invoke({ label: "human", content: "Name: Ada" }, { configurable: { user_id: "u1" } });
+ * await append.invoke({ label: "human", content: "Moved to Lyon", date: "today" }, { configurable: { user_id: "u1" } });
  */
 export function coreMemoryAppendTool(memory: ToolMemory, options: MemoryToolsOptions = {}) {
   return tool(
     (input, config) =>
       answer(async () => {
         const scope = scopeOf(config, options);
-        const block = await retryOnConflict(() => memory.core.append(scope, input.label, input.content));
+        const content = stamped(input.content, parseMemoryDate(input.date, "date", options));
+        const block = await retryOnConflict(() => memory.core.append(scope, input.label, content));
         return done("Appended to", block);
       }),
     {
       name: "core_memory_append",
       description:
         "Append a new line to one of your core memory blocks, which are always in your context across all conversations with this user. " +
-        "Use it to remember important facts about the user (block 'human') or about yourself (block 'persona').",
+        "Use it to remember important facts about the user (block 'human') or about yourself (block 'persona'). " +
+        "Give date for facts whose time matters or that may change (a move, a new job, plans, events): the line is stamped with it.",
       schema: z.object({
         label,
         content: z.string().describe("Text to add to the end of the block, on its own line. Keep it short."),
+        date: z
+          .string()
+          .optional()
+          .describe("Stamp the line with the day the user said it: 'today', or an ISO 8601 date such as '2024-03-02'. Default: no stamp."),
       }),
     },
   );

@@ -14,7 +14,7 @@ export { CoreMemory, DEFAULT_BLOCKS, DEFAULT_BLOCK_LIMIT } from "./core.js";
 export { BlockLimitError, ReadOnlyBlockError } from "./errors.js";
 export { flattenContent, toRecallRecord, type RecallRecord } from "./messages.js";
 export { memoryMigrations } from "./migrations.js";
-export { compileSystemPrompt, formatTime, type CompileInput } from "./prompt.js";
+export { compileSystemPrompt, formatDay, formatTime, type CompileInput } from "./prompt.js";
 export {
   RecallStore,
   DEFAULT_RECALL_LIMIT,

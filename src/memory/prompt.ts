@@ -68,3 +68,8 @@ function plural(n: number, noun: string): string {
 export function formatTime(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
+
+/** "2025-05-03": the UTC calendar day of a time, the date stamp of dated memory lines and summaries. */
+export function formatDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

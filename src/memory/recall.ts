@@ -120,6 +120,28 @@ export class RecallStore implements RecallSearcher {
     return rowCount ?? 0;
   }
 
+  /**
+   * When each of the given messages of the thread was recorded (its date in
+   * the conversation), by id; ids recall does not hold are left out. One
+   * statement, for dating messages that leave the context (a summary keeps
+   * who said what, and when).
+   *
+   * @example
+   * const times = await recall.timesOf(scope, threadId, folded.map((m) => m.id!));
+   */
+  async timesOf(scope: MemoryScope, threadId: string, ids: readonly string[]): Promise<Map<string, Date>> {
+    assertScope(scope);
+    assertThread(threadId);
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.db.pool.query<{ id: string; createdAt: Date }>(RECALL_SQL.times, [
+      scope.assistantId,
+      scope.userId,
+      threadId,
+      [...new Set(ids)],
+    ]);
+    return new Map(rows.map((r) => [r.id, r.createdAt]));
+  }
+
   /** How many messages the scope has across all its threads. */
   async count(scope: MemoryScope): Promise<number> {
     assertScope(scope);

@@ -121,6 +121,9 @@ export const RECALL_SQL = {
   // Every scope's rows of the thread: a deleted or expired thread leaves nothing.
   deleteThread: `DELETE FROM memory_messages WHERE thread_id = $1`,
   count: `SELECT count(*)::int AS n FROM memory_messages WHERE assistant_id = $1 AND user_id = $2`,
+  // When each of the messages $4 of thread $3 was recorded (the primary key finds them).
+  times: `SELECT message_id AS "id", created_at AS "createdAt" FROM memory_messages
+           WHERE assistant_id = $1 AND user_id = $2 AND thread_id = $3 AND message_id = ANY($4::text[])`,
   // $7 query, $8 limit (+1 to learn whether a next page exists), $9 offset,
   // $10 its any-word form.
   searchText: `SELECT ${MESSAGE_COLUMNS}, ${TEXT_RANK} AS rank

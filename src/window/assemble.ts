@@ -93,7 +93,7 @@ export async function assembleContext(input: AssembleInput): Promise<AssembledCo
   };
   const includedIds = [...verbatim, ...current].flatMap((m) => (m.id ? [m.id] : []));
   includedIds.push(...retrieved.ids);
-  return { messages, tokens, includedIds, toSummarise: unitMessages(plan.toSummarise), dropped };
+  return { messages, tokens, includedIds, retrievedIds: [...retrieved.ids], toSummarise: unitMessages(plan.toSummarise), dropped };
 }
 
 function lastUserUnit(units: readonly MessageUnit[]): number {

@@ -11,7 +11,15 @@ export { contextOptionsSchema, DEFAULT_CONTEXT_OPTIONS, parseContextOptions } fr
 export { summaryMaxTokens } from "./history.js";
 export { prepareContext, type PrepareInput, type PreparedContext } from "./prepare.js";
 export { significantTerms } from "./retrieve.js";
-export { summariseSafely, type SummariseParams, type SummaryModel, type SummaryResult } from "./summarise.js";
+export {
+  datedLine,
+  summariseSafely,
+  transcript,
+  type MessageDating,
+  type SummariseParams,
+  type SummaryModel,
+  type SummaryResult,
+} from "./summarise.js";
 export {
   approximateTokenCounter,
   APPROX_CHARS_PER_TOKEN,

@@ -1,12 +1,14 @@
 import { RemoveMessage } from "@langchain/core/messages";
 import { assembleContext } from "./assemble.js";
 import { summaryMaxTokens } from "./history.js";
-import { summariseSafely, type SummaryModel } from "./summarise.js";
+import { summariseSafely, type MessageDating, type SummaryModel } from "./summarise.js";
 import type { AssembleInput, AssembledContext } from "./types.js";
 
 export interface PrepareInput extends AssembleInput {
   /** Model that writes the rolling summary; without it nothing is folded. */
   summaryModel?: SummaryModel;
+  /** When each message was said (e.g. its recall time), so the summary keeps dated lines (see `SummariseParams.dateOf`). */
+  dateOf?: MessageDating;
   signal?: AbortSignal;
 }
 
@@ -45,6 +47,7 @@ export async function prepareContext(input: PrepareInput): Promise<PreparedConte
     messages: folded,
     counter: input.counter,
     maxTokens: summaryMaxTokens(input.options),
+    ...(input.dateOf ? { dateOf: input.dateOf } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
   });
   if (!result.ok) {

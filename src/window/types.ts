@@ -66,6 +66,8 @@ export interface AssembledContext {
   tokens: { system: number; summary: number; history: number; retrieved: number; input: number; total: number };
   /** Ids of thread/recall messages included verbatim or retrieved (for evaluation). */
   includedIds: string[];
+  /** Ids of the recall messages retrieved into the system message (the tail of `includedIds`). */
+  retrievedIds: string[];
   /** Messages (oldest first) that should be folded into the summary now, if the strategy summarises. */
   toSummarise: BaseMessage[];
   /** Provider-invalid messages left out (orphan tool results, unanswered tool calls). */

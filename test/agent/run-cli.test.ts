@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cliSandbox, jsonOf, runMain, type CliSandbox } from "../helpers/cli.js";
 import { startOpenAIServer, type OpenAIServer } from "../helpers/openai-server.js";
+import { DEFAULT_BLOCKS } from "../../src/memory/index.js";
+
+const PERSONA = DEFAULT_BLOCKS[0]!.value!;
 
 describe("threadline run agent", () => {
   let sandbox: CliSandbox | undefined;
@@ -52,5 +55,20 @@ describe("threadline run agent", () => {
     expect(jsonOf<any[]>(await runMain(["threads", "list", "--user", "bob", "--json"], env))).toEqual([]);
     const other = await runMain(["threads", "show", "a1", "--user", "bob"], env);
     expect(other.stderr.trim()).toBe('threadline: unknown thread "a1"');
+  });
+
+  it("prints the thread's state without the memory the model was shown", async () => {
+    const env = await open(["Hello Ada!", "Still here."]);
+    const json = await runMain(["run", "agent", "--thread", "a1", "--user", "ada", "--input", "Hi, I am Ada", "--json"], env);
+    const text = await runMain(["run", "agent", "--thread", "a1", "--user", "ada", "--input", "Are you there?"], env);
+    const shown = server!.requests.map((r) => String(r.messages[0]!.content));
+    expect(shown.every((system) => system.includes("<memory_blocks>") && system.includes(PERSONA))).toBe(true);
+    for (const out of [json.stdout, text.stdout]) {
+      expect(out).not.toContain(PERSONA);
+      expect(out).not.toContain("<memory_blocks>");
+      expect(out).not.toContain("systemPrompt");
+    }
+    expect(jsonOf(json).values.context.tokens.system).toBeGreaterThan(0);
+    expect(text.stdout).toContain('"includedIds"');
   });
 });

@@ -115,6 +115,22 @@ describeBackends("recall memory", (db) => {
     expect(hits[0]).toMatchObject({ id: "m0", threadId: "long", role: "user" });
   });
 
+  it("tells when each message of a thread was said, for the scope only", async () => {
+    const memory = await createMemory(db());
+    const march = new Date("2024-03-02T18:00:00Z");
+    await memory.recall.append(ada, "t-1", [new HumanMessage({ id: "h1", content: "My sister moved to Lyon." })], { createdAt: march });
+    await memory.recall.append(ada, "t-1", [new AIMessage({ id: "a1", content: "Noted." })]);
+    await memory.recall.append(bob, "t-1", [new HumanMessage({ id: "h2", content: "Bob's own." })], { createdAt: march });
+    // Recording the same id again keeps its time.
+    await memory.recall.append(ada, "t-1", [new HumanMessage({ id: "h1", content: "My sister moved to Lyon." })]);
+    const times = await memory.recall.timesOf(ada, "t-1", ["h1", "a1", "h2", "unknown", "h1"]);
+    expect([...times.keys()].sort()).toEqual(["a1", "h1"]);
+    expect(times.get("h1")!.toISOString()).toBe("2024-03-02T18:00:00.000Z");
+    expect(times.get("a1")!.getTime()).toBeGreaterThan(march.getTime());
+    expect((await memory.recall.timesOf(ada, "t-2", ["h1"])).size).toBe(0);
+    expect((await memory.recall.timesOf(ada, "t-1", [])).size).toBe(0);
+  });
+
   it("rejects bad search arguments with typed errors", async () => {
     const memory = await createMemory(db());
     await expect(memory.recall.search(ada, { limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);

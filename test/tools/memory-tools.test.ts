@@ -145,7 +145,7 @@ describeBackends("memory tools", (db) => {
   it("archival tools insert with tags and search with filters", async () => {
     const { tools } = await setup(db);
     expect(await call(tools, "archival_memory_insert", { content: "Ada's flight to Lisbon is on 3 May.", tags: ["Travel"] })).toMatch(
-      /^Stored passage [0-9a-f-]{36} in archival memory with tags \[travel\]\./,
+      /^Stored passage [0-9a-f-]{36}, dated \d{4}-\d\d-\d\d, in archival memory with tags \[travel\]\./,
     );
     await call(tools, "archival_memory_insert", { content: "Ada's dentist appointment is on 9 May." });
     const hits = await call(tools, "archival_memory_search", { query: "Ada", tags: ["travel"], top_k: 3 });
@@ -153,6 +153,58 @@ describeBackends("memory tools", (db) => {
     expect(await call(tools, "archival_memory_search", { query: "Ada", end_date: "2000-01-01" })).toMatch(/^No passages found/);
     expect(await call(tools, "archival_memory_search", { query: "Ada", top_k: 0 })).toBe("Error: top_k must be a whole number from 1 to 50");
     expect(await call(tools, "archival_memory_search", { query: "   " })).toBe("Error: query is empty; describe what to look for");
+  });
+
+  it("dates archival passages: now by default, or the day the model names; search results show the date", async () => {
+    const memory = await createMemory(db());
+    const tools = createMemoryTools(memory, { assistantId: "agent", now: () => new Date("2024-07-15T09:30:00Z") });
+    const ada = { assistantId: "agent", userId: "ada" };
+    const today = await call(tools, "archival_memory_insert", { content: "Ada said she is training for the Lisbon half marathon." });
+    expect(today).toMatch(/^Stored passage [0-9a-f-]{36}, dated 2024-07-15, in archival memory\. /);
+    const earlier = await call(tools, "archival_memory_insert", {
+      content: "Ada said her sister Priya moved to Lyon.",
+      tags: ["family"],
+      date: "2024-03-02",
+    });
+    expect(earlier).toMatch(/^Stored passage [0-9a-f-]{36}, dated 2024-03-02, in archival memory with tags \[family\]\./);
+
+    const { rows } = await db().pool.query<{ content: string; createdAt: Date }>(
+      `SELECT content, created_at AS "createdAt" FROM memory_passages WHERE assistant_id = 'agent' AND user_id = 'ada' ORDER BY created_at`,
+    );
+    expect(rows.map((r) => [r.createdAt.toISOString(), r.content])).toEqual([
+      ["2024-03-02T00:00:00.000Z", "Ada said her sister Priya moved to Lyon."],
+      ["2024-07-15T09:30:00.000Z", "Ada said she is training for the Lisbon half marathon."],
+    ]);
+    expect(await call(tools, "archival_memory_search", { query: "sister Priya" })).toBe(
+      "Found 1 passage (best match first):\n1. [2024-03-02 00:00:00 UTC] [tags: family] Ada said her sister Priya moved to Lyon.",
+    );
+    // The date filters use the passage's date.
+    expect(await call(tools, "archival_memory_search", { query: "Ada", start_date: "2024-03-01", end_date: "2024-03-31" })).toMatch(
+      /^Found 1 passage .*\n1\. \[2024-03-02 /,
+    );
+    expect(await call(tools, "archival_memory_insert", { content: "x", date: "last spring" })).toBe(
+      'Error: date "last spring" is not an ISO 8601 date; use e.g. "2025-05-03" or "2025-05-03T14:00:00Z", or "today"',
+    );
+    expect(await memory.archival.count(ada)).toBe(2);
+  });
+
+  it("core_memory_append stamps a fact with the day it was said when asked to", async () => {
+    const memory = await createMemory(db());
+    const tools = createMemoryTools(memory, { assistantId: "agent", now: () => new Date("2024-07-15T23:59:00Z") });
+    const ada = { assistantId: "agent", userId: "ada" };
+    await call(tools, "core_memory_append", { label: "human", content: "Name: Ada." });
+    await call(tools, "core_memory_append", { label: "human", content: "Sister Priya moved to Lyon.", date: "2024-03-02" });
+    const result = await call(tools, "core_memory_append", { label: "human", content: "Started a job at the bakery.", date: "today" });
+    expect(result).toMatch(/^Appended to block 'human' \(now \d+\/2000 characters, version 4\)/);
+    // A line the model stamped itself keeps its own stamp.
+    await call(tools, "core_memory_append", { label: "human", content: "[2023-12-24] Got a dog named Rex.", date: "today" });
+    expect((await memory.core.get(ada, "human"))!.value).toBe(
+      ["Name: Ada.", "[2024-03-02] Sister Priya moved to Lyon.", "[2024-07-15] Started a job at the bakery.", "[2023-12-24] Got a dog named Rex."].join("\n"),
+    );
+    expect(await memory.compile(ada, "")).toContain("[2024-03-02] Sister Priya moved to Lyon.");
+    expect(await call(tools, "core_memory_append", { label: "human", content: "x", date: "yesterday" })).toMatch(
+      /^Error: date "yesterday" is not an ISO 8601 date; .*, or "today"$/,
+    );
   });
 
   it("runs inside a ToolNode, which turns schema violations into tool messages too", async () => {

@@ -7,11 +7,13 @@ import { modelNameOf } from "../../models/config.js";
 import { resolveTools } from "../deps.js";
 import type { AgentStateType, AgentUpdate, TokenUsage } from "../state.js";
 import { EMPTY_USAGE } from "../state.js";
-import { assemble, recordStep, servicesOf, stableId, windowOf, type AgentDependencies } from "./shared.js";
+import { assemble, compilePrompt, recordStep, servicesOf, stableId, turnTime, windowOf, type AgentDependencies } from "./shared.js";
 
 /**
- * The `agent` node: assembles the window within the budget (the current
- * messages, including tool results of this turn), calls the chat model with
+ * The `agent` node: compiles the system prompt from memory as it is now (for
+ * the turn's time, so without edits it is the prompt load_memory compiled),
+ * assembles the window within the budget (the current messages, including
+ * tool results of this turn), calls the chat model with
  * the tools bound, and records its reply in recall memory under an id that is
  * stable across a re-run of the node (the re-run's reply replaces the
  * abandoned attempt's there, as it does in the thread).
@@ -24,7 +26,8 @@ export function createCallModelNode(deps: Pick<AgentDependencies, "memory" | "mo
     const services = await servicesOf(deps, config);
     const { memory, run } = services;
     const model = deps.model(config);
-    const systemPrompt = state.context?.systemPrompt ?? (await memory.compile(run.scope, run.basePrompt, { now: new Date() }));
+    const now = turnTime(state);
+    const systemPrompt = await compilePrompt(services, now);
     const assembled = await assemble(services, model, state, systemPrompt);
     const tools = await resolveTools(deps.tools, { memory, scope: run.scope, threadId: run.threadId, config });
     const response = await withTools(model, tools).invoke(assembled.messages, config);
@@ -32,7 +35,7 @@ export function createCallModelNode(deps: Pick<AgentDependencies, "memory" | "mo
     await recordStep(services, state, [reply], config);
     return {
       messages: [reply],
-      context: windowOf(systemPrompt, assembled),
+      context: windowOf(run, now, assembled),
       usage: addUsage(state.usage ?? EMPTY_USAGE, reply),
     };
   };

@@ -8,9 +8,9 @@ import { recordStep, servicesOf, type AgentDependencies } from "./shared.js";
 /**
  * The `tools` node: runs the tool calls of the last assistant message one
  * after another (two edits of one memory block in one reply must not race),
- * turns every failure into a tool result the model can read, records the
- * results in recall memory, and recompiles the system prompt so memory edits
- * are in view at the very next model call.
+ * turns every failure into a tool result the model can read and records the
+ * results in recall memory. Memory edits are in view at the very next model
+ * call, which compiles the system prompt anew.
  *
  * @example
  * graph.addNode("tools", createRunToolsNode({ memory, tools: memoryTools, basePrompt: "" }));
@@ -28,8 +28,7 @@ export function createRunToolsNode(deps: Pick<AgentDependencies, "memory" | "too
       results.push(await execute(byName, last, call, config));
     }
     await recordStep(services, state, results, config);
-    const systemPrompt = await memory.compile(run.scope, run.basePrompt, { now: new Date() });
-    return { messages: results, ...(state.context ? { context: { ...state.context, systemPrompt } } : {}) };
+    return { messages: results };
   };
 }
 

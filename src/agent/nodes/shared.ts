@@ -49,11 +49,39 @@ const MAX_REMEMBERED_WINDOWS = 256;
 const lastWindowsByMemory = new WeakMap<MemoryService, Map<string, { key: string; assembled: Promise<AssembledContext> }>>();
 
 /**
- * Assembles the window of one model call from the state (see `ContextWindow`
- * for why it is not stored). Assembly is deterministic in its inputs, so the
- * window load_memory built is reused by the agent node's first call of the
- * turn instead of searching recall memory again; a process that restarts in
- * between simply assembles anew.
+ * The system prompt of a model call, compiled from the scope's memory as it
+ * is now (default blocks created on first use) and showing `now` as the
+ * current time. Not stored in state: every model call compiles it again.
+ */
+export function compilePrompt(services: RunServices, now: Date): Promise<string> {
+  const { memory, run } = services;
+  return memory.compile(run.scope, run.basePrompt, { now });
+}
+
+/**
+ * The time the current turn's memory is compiled for: the one load_memory
+ * chose and recorded in `context.compiledAt`, when that window belongs to
+ * this turn (it holds the newest user message), else now. With it, the
+ * agent's calls compile the prompt load_memory compiled as long as memory
+ * did not change, so they reuse its window (see `assemble`), a re-run after a
+ * crash builds the same prompt, and a tool's memory edit still shows at the
+ * next call.
+ */
+export function turnTime(state: Pick<AgentStateType, "messages" | "context">): Date {
+  const at = state.context?.compiledAt ? new Date(state.context.compiledAt) : undefined;
+  if (!at || Number.isNaN(at.getTime())) return new Date();
+  const newestUser = state.messages.findLast((m) => m.type === "human");
+  return newestUser?.id && state.context!.includedIds.includes(newestUser.id) ? at : new Date();
+}
+
+/**
+ * Assembles the window of one model call from the state and the system
+ * prompt compiled for it (see `ContextWindow` for why neither is stored).
+ * Assembly is deterministic in its inputs, so the window load_memory built is
+ * reused by the agent node's first call of the turn instead of searching
+ * recall memory again (its key holds everything assembly reads: the model,
+ * the options, the prompt, the summary and the message ids); a process that
+ * restarts in between simply assembles anew, with the same result.
  */
 export function assemble(
   services: RunServices,
@@ -86,11 +114,16 @@ export function assemble(
   return assembled;
 }
 
-export function windowOf(systemPrompt: string, assembled: AssembledContext): ContextWindow {
+/** The compact form of an assembled window that state keeps: ids, token counts and settings, no text. */
+export function windowOf(run: AgentRunConfig, compiledAt: Date, assembled: AssembledContext): ContextWindow {
   return {
-    systemPrompt,
-    includedIds: assembled.includedIds,
-    tokens: assembled.tokens,
+    compiledAt: compiledAt.toISOString(),
+    strategy: run.context.strategy,
+    budget: { ...run.context.budget },
+    includedIds: [...assembled.includedIds],
+    retrievedIds: [...assembled.retrievedIds],
+    summaryIncluded: assembled.tokens.summary > 0,
+    tokens: { ...assembled.tokens },
     summariseIds: assembled.toSummarise.flatMap((m) => (m.id ? [m.id] : [])),
   };
 }
