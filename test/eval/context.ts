@@ -7,6 +7,11 @@
  * `--budget` is the history share (verbatim turns + summary); the system prompt
  * is small and fixed; `full` is measured without a limit as the reference.
  * Runs on an in-memory PGlite with the real recall store; needs no model.
+ * Beside the strategies it prints a plain BM25 baseline computed in-process
+ * (best-ranked earlier turns until the history budget is used, and the same
+ * stopped at hybrid's mean tokens), and, when the questions have categories
+ * (test/eval/data/hard.json, from generate-hard.ts), the evidence held per
+ * category.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";

@@ -4,6 +4,8 @@
  * chit-chat with 13 personal facts planted in the first six sessions, three of
  * them changed between sessions 10 and 17, and one question per fact asked
  * after the last session (for a changed fact, the evidence is the change).
+ * Questions carry a category ("single-fact", or "updated-fact" for a changed
+ * fact) so the eval reports per category as on the hard set.
  *
  * Usage: npx tsx test/eval/generate.ts [--seed 42] [--out test/eval/data/synthetic.json]
  */
@@ -59,6 +61,7 @@ function conversation(index: number, random: Random): Conversation {
 
   const questions = facts.map((fact, q) => ({
     id: `c${index}-q${String(q + 1).padStart(2, "0")}`,
+    category: fact.update ? "updated-fact" : "single-fact",
     question: fact.question,
     answer: fact.answer,
     evidence: [evidence.get(fact.key)!],

@@ -8,6 +8,8 @@ const questionSchema = z.object({
   question: z.string().min(1),
   answer: z.string(),
   evidence: z.array(z.string().min(1)).min(1),
+  /** Optional question type ("single-fact", "multi-hop", "temporal", ...); the eval reports per category when present. */
+  category: z.string().min(1).optional(),
 });
 const conversationSchema = z.object({
   id: z.string().min(1),

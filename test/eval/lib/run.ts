@@ -12,10 +12,22 @@ import {
   type TokenCounter,
 } from "../../../src/window/index.js";
 import { memoryMigrations, RecallStore, type MemoryScope } from "../../../src/memory/index.js";
+import { Bm25Index, type Bm25Doc } from "./bm25-baseline.js";
 import type { Conversation, Dataset, Question } from "./dataset.js";
 import { extractiveSummary, summaryHolds } from "./extractive.js";
 
 export const STRATEGIES: readonly HistoryStrategy[] = ["full", "window", "summarise", "retrieval", "hybrid"];
+/**
+ * Baselines computed in-process beside the strategies: plain BM25 over all of
+ * the conversation's earlier turns, best-ranked turns until the history
+ * budget is used (`bm25`), and the same stopped at the mean tokens `hybrid`
+ * used (`bm25@hybrid`).
+ */
+export const BASELINES = ["bm25", "bm25@hybrid"] as const;
+export type Baseline = (typeof BASELINES)[number];
+export type RowName = HistoryStrategy | Baseline;
+/** Column order of the per-category table for the hard set's categories; others follow in order of appearance. */
+const KNOWN_CATEGORIES: readonly string[] = ["single-fact", "multi-hop", "temporal", "updated-fact", "adjacent-turn", "open-domain"];
 const SYSTEM_PROMPT = "You are a helpful personal assistant. Answer from the conversation and the memory given here.";
 const SYSTEM_SHARE = 500;
 const INPUT_SHARE = 500;
@@ -32,7 +44,9 @@ export interface EvalOptions {
 }
 
 export interface StrategyRow {
-  strategy: HistoryStrategy;
+  strategy: RowName;
+  /** How the table names the row ("bm25 best-first, 4000 tok"). */
+  label: string;
   questions: number;
   held: number;
   heldPct: number;
@@ -40,10 +54,19 @@ export interface StrategyRow {
   vsFullPct: number;
 }
 
+/** Evidence held per category for one row (only when the data set has categories). */
+export interface CategoryRow {
+  strategy: RowName;
+  label: string;
+  /** Category name to held share; "overall" included. */
+  byCategory: Record<string, { questions: number; held: number; heldPct: number }>;
+}
+
 export interface QuestionResult {
   conversation: string;
   question: string;
-  strategy: HistoryStrategy;
+  category?: string;
+  strategy: RowName;
   held: boolean;
   heldBy: "context" | "summary" | "none";
   tokens: number;
@@ -54,6 +77,11 @@ export interface EvalReport {
   exactTokens: boolean;
   budget: ContextOptions["budget"];
   rows: StrategyRow[];
+  /** Category names (the hard set's in their usual order, then others as they appear); empty when the data set has none. */
+  categories: string[];
+  categoryRows: CategoryRow[];
+  /** Token budget of the `bm25@hybrid` baseline (mean tokens of `hybrid`, rounded). */
+  bm25MatchedBudget: number;
   results: QuestionResult[];
 }
 
@@ -79,7 +107,59 @@ export async function evaluate(dataset: Dataset, options: EvalOptions): Promise<
   for (const conversation of dataset.conversations) {
     results.push(...(await evaluateConversation(conversation, { recall, counter, budget })));
   }
-  return { model: options.model, exactTokens: counter.exact, budget, rows: summarise(results), results };
+  const hybrid = results.filter((r) => r.strategy === "hybrid");
+  const bm25MatchedBudget = Math.round(hybrid.reduce((sum, r) => sum + r.tokens, 0) / Math.max(1, hybrid.length));
+  for (const conversation of dataset.conversations) {
+    results.push(...bm25Conversation(conversation, counter, "bm25", options.historyBudget));
+    results.push(...bm25Conversation(conversation, counter, "bm25@hybrid", bm25MatchedBudget));
+  }
+  const labels: Record<RowName, string> = {
+    ...(Object.fromEntries(STRATEGIES.map((s) => [s, s])) as Record<HistoryStrategy, string>),
+    bm25: `bm25 best-first, ${options.historyBudget} tok`,
+    "bm25@hybrid": `bm25 best-first, ${bm25MatchedBudget} tok (hybrid mean)`,
+  };
+  const seen = new Set(dataset.conversations.flatMap((c) => c.questions.flatMap((q) => (q.category ? [q.category] : []))));
+  const categories = [...KNOWN_CATEGORIES.filter((c) => seen.has(c)), ...[...seen].filter((c) => !KNOWN_CATEGORIES.includes(c))];
+  return {
+    model: options.model,
+    exactTokens: counter.exact,
+    budget,
+    rows: summarise(results, labels),
+    categories,
+    categoryRows: categories.length > 0 ? byCategory(results, categories, labels) : [],
+    bm25MatchedBudget,
+    results,
+  };
+}
+
+/**
+ * The BM25 baseline for one conversation: every earlier turn is a document
+ * (all sessions precede the questions), each question is the query, and the
+ * best-ranked turns are taken until `budget` tokens (each turn costed as a
+ * prompt message by the strategies' counter) are used.
+ */
+function bm25Conversation(conversation: Conversation, counter: TokenCounter, name: Baseline, budget: number): QuestionResult[] {
+  const priming = counter.countMessages([]);
+  const docs: Bm25Doc[] = conversation.sessions.flatMap((session) =>
+    session.turns.map((turn) => {
+      const message = turn.role === "user" ? new HumanMessage({ id: turn.id, content: turn.content }) : new AIMessage({ id: turn.id, content: turn.content });
+      return { id: turn.id, text: turn.content, tokens: counter.countMessages([message]) - priming };
+    }),
+  );
+  const index = new Bm25Index(docs);
+  return conversation.questions.map((question) => {
+    const { ids, tokens } = index.select(question.question, budget);
+    const held = question.evidence.every((id) => ids.has(id));
+    return {
+      conversation: conversation.id,
+      question: question.id,
+      ...(question.category ? { category: question.category } : {}),
+      strategy: name,
+      held,
+      heldBy: held ? "context" : "none",
+      tokens,
+    };
+  });
 }
 
 interface Env {
@@ -128,7 +208,14 @@ async function evaluateConversation(conversation: Conversation, env: Env): Promi
         counter: env.counter,
         options: optionsFor(strategy, env.budget),
       });
-      results.push({ conversation: conversation.id, question: question.id, strategy, tokens: context.tokens.total, ...judge(context, question, state, texts) });
+      results.push({
+        conversation: conversation.id,
+        question: question.id,
+        ...(question.category ? { category: question.category } : {}),
+        strategy,
+        tokens: context.tokens.total,
+        ...judge(context, question, state, texts),
+      });
     }
   }
   return results;
@@ -184,18 +271,21 @@ function judge(
   return { held: true, heldBy: bySummary ? "summary" : "context" };
 }
 
-function summarise(results: readonly QuestionResult[]): StrategyRow[] {
-  const mean = (strategy: HistoryStrategy) => {
+const ROWS: readonly RowName[] = [...STRATEGIES, ...BASELINES];
+
+function summarise(results: readonly QuestionResult[], labels: Record<RowName, string>): StrategyRow[] {
+  const mean = (strategy: RowName) => {
     const rows = results.filter((r) => r.strategy === strategy);
     return rows.reduce((sum, r) => sum + r.tokens, 0) / Math.max(1, rows.length);
   };
   const fullMean = mean("full");
-  return STRATEGIES.map((strategy) => {
+  return ROWS.map((strategy) => {
     const rows = results.filter((r) => r.strategy === strategy);
     const held = rows.filter((r) => r.held).length;
     const meanTokens = mean(strategy);
     return {
       strategy,
+      label: labels[strategy],
       questions: rows.length,
       held,
       heldPct: rows.length > 0 ? (100 * held) / rows.length : 0,
@@ -205,15 +295,44 @@ function summarise(results: readonly QuestionResult[]): StrategyRow[] {
   });
 }
 
-/** The result table as aligned plain text. */
+function byCategory(results: readonly QuestionResult[], categories: readonly string[], labels: Record<RowName, string>): CategoryRow[] {
+  return ROWS.map((strategy) => {
+    const rows = results.filter((r) => r.strategy === strategy);
+    const cell = (subset: readonly QuestionResult[]) => {
+      const held = subset.filter((r) => r.held).length;
+      return { questions: subset.length, held, heldPct: subset.length > 0 ? (100 * held) / subset.length : 0 };
+    };
+    const out: CategoryRow["byCategory"] = {};
+    for (const category of categories) out[category] = cell(rows.filter((r) => r.category === category));
+    out.overall = cell(rows);
+    return { strategy, label: labels[strategy], byCategory: out };
+  });
+}
+
+/**
+ * The result table as aligned plain text; when the questions have
+ * categories, a second table gives the evidence held per category.
+ */
 export function formatTable(report: EvalReport): string {
   const header = ["strategy", "evidence held", "mean tokens", "tokens vs full"];
   const lines = report.rows.map((r) => [
-    r.strategy,
+    r.label,
     `${r.heldPct.toFixed(1)}% (${r.held}/${r.questions})`,
     r.meanTokens.toFixed(0),
     `${r.vsFullPct.toFixed(1)}%`,
   ]);
+  const tables = [align(header, lines)];
+  if (report.categories.length > 0) {
+    const columns = [...report.categories, "overall"];
+    const counts = report.categoryRows[0]?.byCategory ?? {};
+    const categoryHeader = ["evidence held by category", ...columns.map((c) => `${c} (${counts[c]?.questions ?? 0})`)];
+    const categoryLines = report.categoryRows.map((r) => [r.label, ...columns.map((c) => `${(r.byCategory[c]?.heldPct ?? 0).toFixed(1)}%`)]);
+    tables.push(align(categoryHeader, categoryLines));
+  }
+  return tables.join("\n\n");
+}
+
+function align(header: string[], lines: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
   return [row(header), row(widths.map((w) => "-".repeat(w))), ...lines.map(row)].join("\n");
