@@ -118,7 +118,7 @@ function rows(r: ServerBenchResult): Row[] {
 export function printServerReport(r: ServerBenchResult): void {
   const st = r.settings;
   console.log(`\nServer benchmark (${fmt(st.seconds, 0)} s): node ${st.node}, ${st.cpus} cpus, load ${st.loadavg_start.map((l) => l.toFixed(2)).join(" ")} at start, ${(st.loadavg_end ?? []).map((l) => l.toFixed(2)).join(" ")} at end`);
-  console.log(`  threadline: ${r.threadline.where}; in this process (the clients share its event loop)`);
+  console.log(`  threadline: ${r.threadline.where}`);
   if (r.stock) console.log(`  stock:      ${r.stock.where}`);
   console.log(
     `  runs.wait on an existing thread: ${st.runs} on threadline, ${st.stock_runs} on stock (half as many new-thread waits and streams), in ${st.rounds} alternating rounds; ` +

@@ -1,11 +1,11 @@
 /**
- * The two servers the server benchmark drives with the same client code:
- * Threadline in this process, and the stock `langgraphjs dev` (from
- * @langchain/langgraph-cli 1.5.1, installed on demand outside the repo) in a
- * child process. Both serve the very same graph module, written to a temp
- * project folder.
+ * The two servers the server benchmark drives with the same client code,
+ * each in a process of its own: Threadline (or in this process, for the SQL
+ * profile), and the stock `langgraphjs dev` (from @langchain/langgraph-cli
+ * 1.5.1, installed on demand outside the repo). Both serve the very same
+ * graph module, written to a temp project folder.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { fork, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -106,7 +106,8 @@ export interface ThreadlineTarget extends Target {
 }
 
 /**
- * Threadline in this process (as test/server does): the core on PGlite in a
+ * Threadline in this process (as test/server does; the SQL profile and the
+ * benchmark's own server process use it): the core on PGlite in a
  * temp data folder (on disk, as `threadline serve` defaults to; `memory`
  * for memory://) or on DATABASE_URL in a fresh schema dropped at close.
  */
@@ -216,4 +217,49 @@ export async function startStock(cliDir: string, projectDir: string): Promise<Ta
 
 export function removeProject(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+export interface ThreadlineProcess extends Target {
+  /** Statements the server sent to its database since the last call, and the errors it logged. */
+  count(): Promise<{ statements: number; errors: string[] }>;
+}
+
+/**
+ * Threadline in a process of its own (test/bench/server-child.ts), as
+ * `threadline serve` runs it and as the stock server runs: the benchmark's
+ * clients never share its event loop. Same options as startThreadline.
+ */
+export async function startThreadlineProcess(projectDir: string, options: { url?: string; memory: boolean; workers?: number }): Promise<ThreadlineProcess> {
+  const child = fork(join(import.meta.dirname, "server-child.ts"), [JSON.stringify({ projectDir, ...options })], {
+    execArgv: ["--import", "tsx", "--conditions=threadline-source"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const replies: ((message: Record<string, unknown>) => void)[] = [];
+  child.on("message", (message: Record<string, unknown>) => replies.shift()?.(message));
+  const reply = () =>
+    new Promise<Record<string, unknown>>((resolveReply, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the benchmark's threadline process exited (${code})`));
+      child.once("exit", onExit);
+      replies.push((message) => {
+        child.off("exit", onExit);
+        resolveReply(message);
+      });
+    });
+  const ready = await reply();
+  return {
+    name: "threadline",
+    url: ready.url as string,
+    where: `${ready.where as string}; a process of its own`,
+    async count() {
+      const answer = reply();
+      child.send({ type: "count" });
+      const { statements, errors } = (await answer) as { statements: number; errors: string[] };
+      return { statements, errors };
+    },
+    async close() {
+      const answer = reply();
+      child.send({ type: "close" });
+      await answer;
+    },
+  };
 }

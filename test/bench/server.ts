@@ -1,8 +1,9 @@
 /**
  * Server benchmark: what Threadline's LangGraph API adds to a run, against
  * the stock `langgraphjs dev` serving the same one-node graph in the same
- * run. PGlite on disk by default (as `threadline serve`); DATABASE_URL
- * selects a Postgres server (in a fresh schema, dropped afterwards).
+ * run, each server in a process of its own. PGlite on disk by default (as
+ * `threadline serve`); DATABASE_URL selects a Postgres server (in a fresh
+ * schema, dropped afterwards).
  *
  *   npm run bench:server -- [--json out.json] [--runs 200] [--stock-runs 30] [--rounds 4]
  *                           [--clients 50] [--seconds 5] [--tp-rounds 2] [--memory] [--workers 10] [--no-stock]
@@ -17,7 +18,6 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { median } from "./stats.js";
-import { StatementCounter } from "./stats.js";
 import {
   INPUT,
   client,
@@ -40,7 +40,7 @@ import {
   repoNodeModules,
   repoVersions,
   startStock,
-  startThreadline,
+  startThreadlineProcess,
   writeProject,
 } from "./server-targets.js";
 
@@ -90,11 +90,9 @@ async function main() {
   const cliDir = withStock ? ensureStockCli(log) : undefined;
   const projectDir = writeProject(cliDir ? `${cliDir}/node_modules` : repoNodeModules());
   const serverErrors: unknown[] = [];
-  const counter = new StatementCounter();
-  counter.install();
   const targets: Target[] = [];
   try {
-    const threadline = await startThreadline(projectDir, { url, memory: flag("--memory"), ...(arg("--workers") ? { workers: int("--workers", 10) } : {}), log: (err) => serverErrors.push(err) });
+    const threadline = await startThreadlineProcess(projectDir, { ...(url ? { url } : {}), memory: flag("--memory"), ...(arg("--workers") ? { workers: int("--workers", 10) } : {}) });
     targets.push(threadline);
     log(`threadline at ${threadline.url} (${threadline.where})`);
     if (cliDir) {
@@ -110,11 +108,13 @@ async function main() {
 
     // Counts what Threadline sends to the database during `fn`, per run.
     const counted = async <T>(t: Target, key: keyof Collected["sql"], runsOf: (value: T) => number, fn: () => Promise<T>): Promise<T> => {
-      counter.reset();
+      if (isThreadline(t)) serverErrors.push(...(await threadline.count()).errors);
       const value = await fn();
       if (isThreadline(t)) {
+        const { statements, errors } = await threadline.count();
+        serverErrors.push(...errors);
         const slot = collected.get(t)!.sql[key];
-        slot[0] += counter.statements + counter.transactionControl;
+        slot[0] += statements;
         slot[1] += runsOf(value);
       }
       return value;
@@ -229,7 +229,6 @@ async function main() {
     if (serverErrors.length) console.log(`  threadline logged ${serverErrors.length} error(s); first: ${String((serverErrors[0] as Error)?.stack ?? serverErrors[0])}`);
     if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify({ ...result, input: INPUT, threadline_errors: serverErrors.map(String) }, null, 2)}\n`);
   } finally {
-    counter.uninstall();
     for (const t of targets.reverse()) await t.close().catch((err) => log(`closing ${t.name}: ${String(err)}`));
     removeProject(projectDir);
   }
