@@ -19,6 +19,7 @@ export { type CheckpointDatabase, type PoolHolder, checkOut, withTransaction } f
 export { classifyFault, isTransientFault, type Fault, type FaultKind } from "./faults.js";
 export { applyMigrations, withMigrationLock, type Migration, type MigrationSet } from "./migrate.js";
 export { LOST_PARENT_KEY } from "./encode.js";
+export { latestCheckpointIdSql } from "./sql.js";
 export { checkpointMigrations } from "./migrations.js";
 export { copyThread, deleteRun, deleteThreads, pruneThread, type DeleteResult } from "./lifecycle.js";
 export {

@@ -398,3 +398,12 @@ WHERE w.thread_id = s.thread_id AND w.checkpoint_ns = s.checkpoint_ns AND w.chec
 /** The run id of thread $1's latest root checkpoint (ids sort by time). */
 export const LAST_RUN = `SELECT run_id AS "runId" FROM tl_checkpoints WHERE thread_id = $1 AND checkpoint_ns = ''
                           ORDER BY checkpoint_id DESC LIMIT 1`;
+
+/**
+ * The id of thread `thread`'s latest root checkpoint, as an SQL expression
+ * over a parameter or column of the caller's statement (e.g. "$2"), so a
+ * statement of the runtime's can tell whether a thread changed since a
+ * checkpoint it knows; null for a thread without checkpoints.
+ */
+export const latestCheckpointIdSql = (thread: string) =>
+  `(SELECT checkpoint_id FROM tl_checkpoints WHERE thread_id = ${thread} AND checkpoint_ns = '' ORDER BY checkpoint_id DESC LIMIT 1)`;

@@ -1,5 +1,5 @@
 import { Command, Send, type Pregel } from "@langchain/langgraph";
-import type { BaseStore } from "@langchain/langgraph-checkpoint";
+import type { BaseStore, CheckpointTuple } from "@langchain/langgraph-checkpoint";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { ThreadlineSaver } from "../../checkpoints/index.js";
@@ -59,6 +59,8 @@ export interface Execution {
   requeued?: boolean;
   /** What the run leaves on its thread, recorded with its end (absent when it left nothing to record). */
   thread?: ThreadRecord;
+  /** The thread's latest root checkpoint as the run wrote it, when it went its whole way (see RunSaver). */
+  last?: CheckpointTuple;
   /**
    * The run stopped being this process's (its lock's connection went, or
    * another process ended it as abandoned): it was stopped and nothing of
@@ -81,12 +83,13 @@ export async function executeRun(
   events: EventWriter,
   cancel: AbortController,
   hold: RunHold,
+  start?: CheckpointTuple,
 ): Promise<Execution> {
   const request = run.request as RunRequest;
   const watcher = watchRun(deps.db, run, cancel, hold);
   let graph: Pregel<any, any, any, any, any> | undefined;
   let failure: unknown;
-  const saver = new RunSaver(deps.checkpointer, run.threadId);
+  const saver = new RunSaver(deps.checkpointer, run.threadId, start);
   try {
     events.push("metadata", { run_id: run.runId, thread_id: run.threadId, attempt: run.attempt });
     const loaded = await deps.project.load(run.graphId);
@@ -134,7 +137,8 @@ export async function executeRun(
     return { status: "error", output: null, error: { message: error.message, name: error.name, ...(error.node ? { node: error.node } : {}) }, rolledBack: false, thread };
   }
   const status: RunStatus = cancelled || (view && statusOf(view) === "interrupted") ? "interrupted" : "success";
-  return { status, output: view ? outputOf(view) : null, error: null, rolledBack: false, thread };
+  const last = cancelled ? undefined : await saver.latest();
+  return { status, output: view ? outputOf(view) : null, error: null, rolledBack: false, thread, ...(last ? { last } : {}) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { CheckpointTuple } from "@langchain/langgraph-checkpoint";
 import { isUniqueViolation, translateDatabaseError } from "../db/errors.js";
 import { InvalidInputError, NotFoundError } from "../errors.js";
 import type { EventWriter, RunEventLog } from "../stream/log.js";
@@ -15,6 +16,8 @@ type Run = RunRow;
 
 /** Background runs a worker looks at per poll. */
 const DUE_PAGE = 20;
+/** Threads whose latest checkpoint is kept after their run (see `lastWritten`). */
+const LAST_WRITTEN_MAX = 256;
 /** How long close() waits for runs in progress to stop. */
 const CLOSE_WAIT_MS = 10_000;
 /** How long the end of a run executed here is remembered. */
@@ -41,6 +44,14 @@ export class LocalRuns {
   private queuedAfterEnd = false;
   /** Event writers of runs started here that have not begun to execute. */
   private readonly writers = new Map<string, EventWriter>();
+  /** The latest root checkpoint of threads as the run started here found it, by run (see `started`). */
+  private readonly startingAt = new Map<string, string | null>();
+  /**
+   * The latest root checkpoint of recently run threads as their last run
+   * here wrote it, so the next run here starts without reading it when the
+   * thread has not changed since (a run takes it, whatever it then does).
+   */
+  private readonly lastWritten = new Map<string, CheckpointTuple>();
   /**
    * How the runs this process executed ended, for a while, so whoever waits
    * on them here learns it at once (and still learns it for a stateless run,
@@ -124,9 +135,12 @@ export class LocalRuns {
   /**
    * A run created here already running (RunService.create's startHere): its
    * event writer exists from now on, so a stream of it asked for before it
-   * starts executing follows it from memory.
+   * starts executing follows it from memory; `latestCheckpointId`, the
+   * thread's latest root checkpoint as the run was created, lets it start
+   * from the checkpoint the last run here wrote when that is still the one.
    */
-  async started(run: Run): Promise<void> {
+  async started(run: Run, latestCheckpointId?: string | null): Promise<void> {
+    if (latestCheckpointId !== undefined) this.startingAt.set(run.runId, latestCheckpointId);
     this.writers.set(run.runId, await this.deps.events.writer(run.runId, { fresh: true }));
   }
 
@@ -135,6 +149,7 @@ export class LocalRuns {
     // Whoever follows it here stops: the worker that takes it over numbers its events on.
     this.writers.get(run.runId)?.abandon();
     this.writers.delete(run.runId);
+    this.startingAt.delete(run.runId);
     await this.deps.db.pool.query(RUN_SQL.requeue, [run.runId, run.attempt]);
     await this.letGo(run.runId);
     this.waiters.wake();
@@ -171,6 +186,8 @@ export class LocalRuns {
     for (const cancel of this.cancels.values()) cancel.abort("interrupt");
     for (const writer of this.writers.values()) writer.abandon();
     this.writers.clear();
+    this.startingAt.clear();
+    this.lastWritten.clear();
     const stopped = Promise.allSettled([...this.executing.values()]);
     await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     for (const [id, hold] of this.holds) {
@@ -204,9 +221,15 @@ export class LocalRuns {
     const prepared = this.writers.get(run.runId);
     this.writers.delete(run.runId);
     const writer = prepared ?? (await this.deps.events.writer(run.runId, { fresh: run.attempt === 1 }));
+    // Whatever this run does, the thread's checkpoint known here is no longer sure to be its latest.
+    const known = this.lastWritten.get(run.threadId);
+    this.lastWritten.delete(run.threadId);
+    const startId = this.startingAt.get(run.runId);
+    this.startingAt.delete(run.runId);
+    const start = known && startId !== undefined && known.checkpoint.id === startId ? known : undefined;
     let execution;
     try {
-      execution = await executeRun(this.deps, run, writer, cancel, hold);
+      execution = await executeRun(this.deps, run, writer, cancel, hold, start);
     } catch (err) {
       await writer.close().catch(() => undefined);
       throw err;
@@ -254,6 +277,7 @@ export class LocalRuns {
       });
       // On PGlite the commit reached the operating system only: the run is told to have ended once it is on disk.
       await this.deps.db.durable?.();
+      if (ended && execution.last) this.keepLast(run.threadId, execution.last);
     } else {
       await writer.flush().catch(() => undefined);
       if (execution.lost) return (await this.find(run.runId)) ?? run;
@@ -301,6 +325,12 @@ export class LocalRuns {
     }
     await cleanUpAbandoned(this.deps, attempt.abandoned);
     return attempt.outcome === "claimed" ? attempt.run : undefined;
+  }
+
+  private keepLast(threadId: string, tuple: CheckpointTuple): void {
+    // The oldest goes first (insertion order).
+    if (this.lastWritten.size >= LAST_WRITTEN_MAX) this.lastWritten.delete(this.lastWritten.keys().next().value!);
+    this.lastWritten.set(threadId, tuple);
   }
 
   private remember(run: Run): void {

@@ -34,9 +34,16 @@ export class RunSaver extends BaseCheckpointSaver {
   private readonly inFlight = new Set<Promise<unknown>>();
   private failed = false;
 
+  /**
+   * `start`, when given, is the thread's latest root checkpoint as this
+   * process holds it from the run before (its caller has checked that the
+   * thread's latest checkpoint is still that one): the run starts from it
+   * without a read. It becomes the run's own, which may change it.
+   */
   constructor(
     private readonly inner: BaseCheckpointSaver,
     private readonly threadId: string,
+    private readonly start?: CheckpointTuple,
   ) {
     super(inner.serde);
   }
@@ -71,6 +78,7 @@ export class RunSaver extends BaseCheckpointSaver {
   override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
     const { thread_id: threadId, checkpoint_ns: ns = "", checkpoint_id: checkpointId } = config.configurable ?? {};
     if (threadId === this.threadId && ns === "" && !checkpointId) {
+      if (!this.latestWritten && this.start && !this.failed) return this.start;
       const latest = await this.latest();
       if (latest) return latest;
     }

@@ -90,8 +90,9 @@ export class RunService {
     if (startHere && !stateless && !resolved.checkpointId && !request.strictResume) {
       const started = await this.startIdle([runId, threadId, assistant.assistantId, assistant.graphId, owner, stored, request.metadata ?? {}, strategy, background, assistant.version]);
       if (started) {
-        await this.local.started(started);
-        return started;
+        const { latestCheckpointId, ...run } = started;
+        await this.local.started(run, latestCheckpointId);
+        return run;
       }
       // Not free, or the assistant changed since this process read it: the long way, with the assistant as it now is.
       if (recent) {
@@ -166,12 +167,12 @@ export class RunService {
    * (RUN_SQL.startIdle), when its thread is free; undefined otherwise, and
    * whenever that statement fails, as the long way then tells why.
    */
-  private async startIdle(values: unknown[]): Promise<Run | undefined> {
-    let run: Run | undefined;
+  private async startIdle(values: unknown[]): Promise<(Run & { latestCheckpointId: string | null }) | undefined> {
+    let run: (Run & { latestCheckpointId: string | null }) | undefined;
     const runId = values[0] as string;
     const taken = await this.local
       .take(runId, async (query, schema) => {
-        run = (await query<Run>(RUN_SQL.startIdle, [...values, schema])).rows[0];
+        run = (await query<Run & { latestCheckpointId: string | null }>(RUN_SQL.startIdle, [...values, schema])).rows[0];
         return run !== undefined;
       })
       .catch(() => false);

@@ -1,3 +1,4 @@
+import { latestCheckpointIdSql } from "../../checkpoints/index.js";
 import { RECORD_SET, START_RUN_SET } from "../threads/sql.js";
 
 /** Every statement of runs and their events; snake_case columns mapped once here. */
@@ -26,7 +27,8 @@ export const RUN_SQL = {
    * schema $11 as RUN_SQL.tryLock takes it; null takes none, on PGlite).
    * `busy` is read from the locked row as it now is, and it holds while a
    * thread has runs to do, so two of these never both find a thread free.
-   * No row: the caller takes the long way (RunService.create).
+   * `latestCheckpointId` is the thread's latest root checkpoint as the run
+   * starts. No row: the caller takes the long way (RunService.create).
    * $6 request, $7 metadata, $8 multitask strategy, $9 background.
    */
   startIdle: `WITH assistant AS (
@@ -46,7 +48,7 @@ export const RUN_SQL = {
               ), busy AS (
                 UPDATE threads SET ${START_RUN_SET("$4", "$3::text")} WHERE thread_id = (SELECT "threadId" FROM created)
               )
-              SELECT * FROM created`,
+              SELECT created.*, ${latestCheckpointIdSql("$2")} AS "latestCheckpointId" FROM created`,
   /** The runs of a thread that are not finished, oldest first. */
   active: `SELECT ${COLUMNS} FROM runs WHERE thread_id = $1 AND status IN ('pending', 'running') ORDER BY created_at, run_id`,
   list: `SELECT ${COLUMNS} FROM runs

@@ -1,4 +1,4 @@
-import { afterEach, expect, it } from "vitest";
+import { afterEach, expect, it, vi } from "vitest";
 import { openCore, type Core } from "../../src/core.js";
 import { ConflictError } from "../../src/errors.js";
 import { ANONYMOUS_OWNER as ANON } from "../../src/owners.js";
@@ -97,11 +97,45 @@ describeBackends("runs started here", (db, backend) => {
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events[0]!.event).toBe("metadata");
 
+    // The next run starts from the checkpoint this process wrote, its pending interrupt included, without reading it.
+    const reads = vi.spyOn(core.checkpointer, "getTuple");
     const resumed = await core.runs.create({ threadId: "t", assistantId: "asking", request: { command: { resume: "Ada" } }, ...startHere }, ANON);
     expect(resumed.status).toBe("running");
     expect((await core.runs.executeStarted(resumed)).output).toMatchObject({ answer: "Ada" });
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
     const after = await core.threads.get("t", ANON);
     expect([after.status, after.values, after.interrupts]).toEqual(["idle", (await core.threads.state("t", ANON)).values, {}]);
     expect(after.values).toMatchObject({ answer: "Ada" });
+  });
+});
+
+describeBackends("runs started here, on a thread changed elsewhere", (db) => {
+  let core: Core | undefined;
+  afterEach(async () => {
+    await core?.runs.close();
+    core = undefined;
+  });
+
+  it("start from the thread's latest checkpoint as stored, not the one their process last wrote", async () => {
+    core = await openTestCore(db());
+    await core.threads.create({ threadId: "t" }, ANON);
+    const first = await core.runs.create({ threadId: "t", assistantId: "paced", request: { input: { label: "a" }, config: { configurable: { pace_ms: 1 } } }, ...startHere }, ANON);
+    await core.runs.executeStarted(first);
+    // Another process's state update: the latest checkpoint is no longer the one this process wrote.
+    const other = await openTestCore(db());
+    try {
+      await other.threads.updateState("t", ANON, { values: { log: ["elsewhere"] } });
+    } finally {
+      await other.runs.close();
+    }
+    const reads = vi.spyOn(core.checkpointer, "getTuple");
+    const next = await core.runs.create({ threadId: "t", assistantId: "paced", request: { input: { label: "b" }, config: { configurable: { pace_ms: 1 } } }, ...startHere }, ANON);
+    await core.runs.executeStarted(next);
+    expect(reads).toHaveBeenCalled();
+    reads.mockRestore();
+    const log = (await core.threads.get("t", ANON)).values!.log as string[];
+    expect(log).toContain("elsewhere");
+    expect(log.filter((e) => e.startsWith("b:"))).toHaveLength(6);
   });
 });
