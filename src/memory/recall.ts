@@ -12,7 +12,10 @@ import type {
   RecallHit,
   RecallPage,
   RecallQuery,
+  RecallMessage,
   RecallSearcher,
+  RelevantHit,
+  RelevantQuery,
 } from "./types.js";
 
 export const DEFAULT_RECALL_LIMIT = 10;
@@ -150,6 +153,36 @@ export class RecallStore implements RecallSearcher {
   }
 
   /**
+   * The user and assistant messages most relevant to `query.text`, best
+   * first, ranked by Okapi BM25 over the scope's messages (English stems;
+   * stopwords count for nothing), in one statement whatever the number of
+   * words; with `neighbours`, each with the messages just before and after
+   * it in its thread. No words to rank by: no hits.
+   */
+  async relevant(scope: MemoryScope, query: RelevantQuery): Promise<RelevantHit[]> {
+    assertScope(scope);
+    const limit = query.limit ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RELEVANT_LIMIT) {
+      throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_RELEVANT_LIMIT}, got ${limit}`);
+    }
+    if (!query.text.trim()) return [];
+    const { rows } = await this.db.pool.query<RecallRow & { before: NeighbourRow | null; after: NeighbourRow | null }>(RECALL_SQL.relevant, [
+      scope.assistantId,
+      scope.userId,
+      query.threadId ?? null,
+      query.text,
+      [...(query.excludeIds ?? [])],
+      limit,
+      query.neighbours === true,
+    ]);
+    return rows.map(({ before, after, ...row }) => ({
+      ...toHit(row),
+      ...(before ? { before: neighbourOf(before) } : {}),
+      ...(after ? { after: neighbourOf(after) } : {}),
+    }));
+  }
+
+  /**
    * Ranked full-text search (English stemming, `websearch_to_tsquery` syntax:
    * words, "quoted phrases", OR, -excluded) when `query` is given, else most
    * recent first. Filters combine; pages are 0-based.
@@ -179,6 +212,8 @@ export class RecallStore implements RecallSearcher {
   }
 }
 
+/** Hits `relevant` returns at most. */
+export const MAX_RELEVANT_LIMIT = 200;
 /** What `recordStep` knows of the step beyond its messages. */
 export interface RecallStepOptions {
   /** The messages the thread held when the step started (its state's `messages`). */
@@ -212,6 +247,18 @@ function recordsOf(messages: readonly BaseMessage[], createdAt?: string): (Recal
 interface RecallRow extends Omit<RecallHit, "toolCalls" | "toolCallId"> {
   toolCalls: RecallHit["toolCalls"] | null;
   toolCallId: string | null;
+}
+
+interface NeighbourRow {
+  id: string;
+  threadId: string;
+  role: MessageRole;
+  content: string;
+  createdAt: string;
+}
+
+function neighbourOf(row: NeighbourRow): RecallMessage {
+  return { id: row.id, threadId: row.threadId, role: row.role, content: row.content, createdAt: new Date(row.createdAt) };
 }
 
 function toHit(row: RecallRow): RecallHit {

@@ -132,6 +132,68 @@ export const RECALL_SQL = {
                 WHERE ${MESSAGE_FILTERS} AND tsv @@ any_q
                 ORDER BY rank DESC, created_at DESC, seq DESC
                 LIMIT $8 OFFSET $9`,
+  /**
+   * The user and assistant messages most relevant to the words of $4, by
+   * Okapi BM25 (k1 = 1.2, b = 0.75) over the scope's messages ($3: one thread,
+   * or all when null), in one statement: a term's document frequency is
+   * counted through the text index (capped at 5,000, where a term weighs next
+   * to nothing anyway), a message's length is its number of distinct
+   * lexemes, the mean length that of the matching messages. Messages $5 are
+   * left out; $6 the most returned. With $7, each comes with the messages
+   * just before and after it in its thread (`before`, `after`, as JSON).
+   */
+  relevant: `WITH terms AS (
+               SELECT DISTINCT t.lexeme FROM unnest(to_tsvector('english', $4)) AS t
+             ), docs AS (
+               SELECT count(*)::float8 AS n FROM memory_messages
+                WHERE assistant_id = $1 AND user_id = $2 AND ($3::text IS NULL OR thread_id = $3) AND role IN ('user', 'assistant')
+             ), df AS (
+               SELECT t.lexeme, (SELECT count(*) FROM (SELECT 1 FROM memory_messages m
+                                   WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3)
+                                     AND m.role IN ('user', 'assistant') AND m.tsv @@ quote_literal(t.lexeme)::tsquery
+                                   LIMIT 5000) c)::float8 AS df
+                 FROM terms t
+             ), candidates AS (
+               SELECT m.thread_id, m.message_id, m.tsv, length(m.tsv)::float8 AS dl
+                 FROM memory_messages m
+                WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3) AND m.role IN ('user', 'assistant')
+                  AND m.tsv @@ (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM terms)
+                  AND NOT (m.message_id = ANY($5::text[]))
+             ), mean AS (
+               SELECT GREATEST(COALESCE(avg(dl), 1), 1) AS avgdl FROM candidates
+             ), scored AS (
+               SELECT c.thread_id, c.message_id,
+                      sum(ln(1 + (docs.n - df.df + 0.5) / (df.df + 0.5))
+                          * (COALESCE(array_length(u.positions, 1), 1) * 2.2)
+                          / (COALESCE(array_length(u.positions, 1), 1) + 1.2 * (0.25 + 0.75 * c.dl / mean.avgdl))) AS score
+                 FROM candidates c
+                 CROSS JOIN LATERAL unnest(c.tsv) AS u
+                 JOIN df ON df.lexeme = u.lexeme
+                 CROSS JOIN docs CROSS JOIN mean
+                GROUP BY c.thread_id, c.message_id
+                ORDER BY score DESC
+                LIMIT $6
+             )
+             SELECT h.message_id AS "id", h.thread_id AS "threadId", h.role, h.content, h.tool_calls AS "toolCalls",
+                    h.tool_call_id AS "toolCallId", h.created_at AS "createdAt", s.score::float8 AS rank,
+                    before.doc AS "before", after.doc AS "after"
+               FROM scored s
+               JOIN memory_messages h ON h.assistant_id = $1 AND h.user_id = $2 AND h.thread_id = s.thread_id AND h.message_id = s.message_id
+               LEFT JOIN LATERAL (
+                 SELECT jsonb_build_object('id', p.message_id, 'threadId', p.thread_id, 'role', p.role, 'content', p.content, 'createdAt', p.created_at) AS doc
+                   FROM memory_messages p
+                  WHERE $7::boolean AND p.assistant_id = $1 AND p.user_id = $2 AND p.thread_id = h.thread_id
+                    AND (p.created_at, p.seq) < (h.created_at, h.seq) AND p.role IN ('user', 'assistant')
+                  ORDER BY p.created_at DESC, p.seq DESC LIMIT 1
+               ) before ON true
+               LEFT JOIN LATERAL (
+                 SELECT jsonb_build_object('id', p.message_id, 'threadId', p.thread_id, 'role', p.role, 'content', p.content, 'createdAt', p.created_at) AS doc
+                   FROM memory_messages p
+                  WHERE $7::boolean AND p.assistant_id = $1 AND p.user_id = $2 AND p.thread_id = h.thread_id
+                    AND (p.created_at, p.seq) > (h.created_at, h.seq) AND p.role IN ('user', 'assistant')
+                  ORDER BY p.created_at, p.seq LIMIT 1
+               ) after ON true
+              ORDER BY s.score DESC, h.created_at DESC, h.seq DESC`,
   searchRecent: `SELECT ${MESSAGE_COLUMNS}, 0::float8 AS rank
                    FROM memory_messages
                   WHERE ${MESSAGE_FILTERS}

@@ -72,9 +72,33 @@ export interface RecallPage {
   hasMore: boolean;
 }
 
+/** A relevance search of recall memory (RecallStore.relevant). */
+export interface RelevantQuery {
+  /** The words to rank by (their English stems; stopwords count for nothing). */
+  text: string;
+  /** Only this thread's messages; all of the scope's threads when absent. */
+  threadId?: string;
+  /** Messages to leave out (already in the context). */
+  excludeIds?: readonly string[];
+  /** The most hits returned (1-200, default 20). */
+  limit?: number;
+  /** Also return each hit's neighbouring messages in its thread. */
+  neighbours?: boolean;
+}
+
+/** A relevant message with its BM25 score as `rank`, and its neighbours when asked for. */
+export interface RelevantHit extends RecallHit {
+  /** The user or assistant message just before it in its thread. */
+  before?: RecallMessage;
+  /** The user or assistant message just after it in its thread. */
+  after?: RecallMessage;
+}
+
 /** What context assembly needs from recall memory: relevance search, nothing else. */
 export interface RecallSearcher {
   search(scope: MemoryScope, query: RecallQuery): Promise<RecallPage>;
+  /** The user and assistant messages most relevant to `query.text`, best first, in one statement. */
+  relevant(scope: MemoryScope, query: RelevantQuery): Promise<RelevantHit[]>;
 }
 
 // ---- archival memory -------------------------------------------------------

@@ -3,7 +3,8 @@ import { InvalidInputError } from "../errors.js";
 import type { AssembleInput, AssembledContext } from "./types.js";
 import { textOf } from "./messages.js";
 import { planHistory } from "./history.js";
-import { renderHit, retrieveRelevant, type RetrievedItem } from "./retrieve.js";
+import type { RecallHit } from "../memory/types.js";
+import { renderHit, retrieveRelevant } from "./retrieve.js";
 import { groupUnits, unitMessages, type MessageUnit } from "./turns.js";
 
 export const SUMMARY_HEADING = "Summary of earlier conversation:";
@@ -106,11 +107,12 @@ function retrievedSection(lines: readonly string[]): string {
 }
 
 /**
- * Adds retrieved items in rank order while the section fits its cap (an
- * answer whose question does not fit comes alone; an item that does not fit
- * at all is skipped, a smaller one after it may still fit), then
- * orders the lines by time so a later correction reads after the fact it
- * corrects.
+ * Fills the retrieved section best-first up to its cap: first the relevant
+ * messages alone in rank order (a message that does not fit is skipped, a
+ * smaller one after it may still fit), then, while tokens are left, the
+ * message before each of them and then the one after, again in rank order.
+ * Lines are ordered by time, so a later correction reads after the fact it
+ * corrects and neighbours read as the exchange they were.
  */
 async function selectRetrieved(
   input: AssembleInput,
@@ -131,19 +133,26 @@ async function selectRetrieved(
     excludeTexts: new Set(inContext.map(textOf).filter((t) => t.length > 0)),
     k: input.options.retrieveK,
   });
-  const chosen: RetrievedItem[] = [];
-  for (const item of items) {
-    const options = item.hits.length > 1 ? [item, { hits: item.hits.slice(-1) }] : [item];
-    const fitting = options.find((option) => sectionCost(render([...chosen, option])) <= cap);
-    if (fitting) chosen.push(fitting);
+  // Lines are priced one by one (their sum is the section's cost to within a
+  // token or so each), and the whole section exactly once at the end.
+  const chosen = new Map<string, RecallHit>();
+  let used = sectionCost([]);
+  const tryAdd = (hit: RecallHit) => {
+    if (chosen.has(hit.id)) return;
+    const cost = input.counter.countText(`${renderHit(hit)}\n`);
+    if (used + cost > cap) return;
+    chosen.set(hit.id, hit);
+    used += cost;
+  };
+  for (const item of items) tryAdd(item.hit);
+  for (const side of ["before", "after"] as const) {
+    for (const item of items) if (chosen.has(item.hit.id)) for (const neighbour of item[side]) tryAdd(neighbour);
   }
-  const hits = chosen.flatMap((item) => item.hits);
-  return { lines: render(chosen), ids: hits.map((h) => h.id) };
+  // What the estimate let through beyond the cap goes, last chosen first.
+  while (chosen.size > 0 && sectionCost(render(chosen.values())) > cap) chosen.delete([...chosen.keys()].at(-1)!);
+  return { lines: render(chosen.values()), ids: [...chosen.keys()] };
 }
 
-function render(items: readonly RetrievedItem[]): string[] {
-  return items
-    .flatMap((item) => item.hits)
-    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-    .map(renderHit);
+function render(hits: Iterable<RecallHit>): string[] {
+  return [...hits].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).map(renderHit);
 }

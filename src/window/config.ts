@@ -11,7 +11,7 @@ export const DEFAULT_CONTEXT_OPTIONS: ContextOptions = {
   budget: { total: 8000, system: 2000, history: 4000, retrieved: 1000, input: 1000 },
   windowTurns: 5,
   summariseAt: 0.8,
-  retrieveK: 5,
+  retrieveK: 40,
   retrievalScope: "user",
 };
 

@@ -1,4 +1,4 @@
-import type { MemoryScope, RecallHit, RecallSearcher } from "../memory/types.js";
+import type { MemoryScope, RecallHit, RecallMessage, RecallSearcher, RelevantHit } from "../memory/types.js";
 
 /**
  * Words that carry no topic in a question. Postgres drops its own English
@@ -22,7 +22,7 @@ const STOPWORDS = new Set(
 );
 
 /** At most this many terms go into one query; long inputs would otherwise match everything. */
-const MAX_TERMS = 12;
+const MAX_TERMS = 24;
 
 /**
  * The significant terms of a user message: lowercased words without
@@ -41,9 +41,13 @@ export function significantTerms(text: string): string[] {
   return terms;
 }
 
-/** One retrieved past exchange: the relevant message, led by the user message it answers when that helps. */
+/** One relevant past message, with what surrounds it in its thread (fresh neighbours only), as candidates for the context. */
 export interface RetrievedItem {
-  hits: RecallHit[];
+  hit: RecallHit;
+  /** The message just before it, when fresh. */
+  before: RecallHit[];
+  /** The message just after it, when fresh. */
+  after: RecallHit[];
 }
 
 export interface RetrieveParams {
@@ -56,88 +60,79 @@ export interface RetrieveParams {
   excludeIds: ReadonlySet<string>;
   /** Texts already in the context, for messages whose ids are unknown or differ across threads. */
   excludeTexts: ReadonlySet<string>;
+  /** The most relevant messages considered. */
   k: number;
 }
 
-/** Hits fetched per query term; a term with more matches than this counts as common. */
-const PER_TERM_LIMIT = 30;
-
 /**
- * Ranked candidate items from recall memory for the new input, best first,
- * without messages already in the context and without duplicates. An
- * assistant hit is paired with the user message just before it in its thread,
- * because an answer alone ("Yes, that one.") rarely carries the fact.
- *
- * Postgres' `ts_rank_cd` has no notion of how rare a word is, so "name" in a
- * question weighs as much as "sister". Each significant term is therefore
- * searched on its own, and a message scores the sum of the inverse document
- * frequencies (estimated from each term's hit count) of the terms it matches,
- * as BM25 would; the text-search rank and recency break ties.
+ * Candidate items from recall memory for the new input, best first: the
+ * messages that recall memory ranks highest for the input's significant
+ * words (BM25, one statement), each with its neighbours in its thread, without
+ * messages already in the context and without duplicates. An answer alone
+ * ("Yes, that one.") or a fact told over two turns rarely carries the fact
+ * by itself: the neighbours are what the caller adds as its budget allows.
  */
 export async function retrieveRelevant(params: RetrieveParams): Promise<RetrievedItem[]> {
   const terms = significantTerms(params.queryText);
   if (terms.length === 0 || params.k <= 0) return [];
-  const limit = Math.min(100, PER_TERM_LIMIT + params.excludeIds.size);
-  const pages = await Promise.all(
-    terms.map((term) =>
-      params.recall.search(params.scope, {
-        query: term,
-        roles: ["user", "assistant"],
-        limit,
-        ...(params.threadId ? { threadId: params.threadId } : {}),
-      }),
-    ),
-  );
-  const scored = new Map<string, { hit: RecallHit; score: number; rank: number }>();
-  for (const page of pages) {
-    const df = page.hasMore ? limit * 2 : Math.max(1, page.hits.length);
-    const idf = Math.log(1 + (limit * 2) / df);
-    for (const hit of page.hits) {
-      const entry = scored.get(hit.id) ?? { hit, score: 0, rank: 0 };
-      entry.score += idf;
-      entry.rank = Math.max(entry.rank, hit.rank);
-      scored.set(hit.id, entry);
-    }
-  }
-  const ranked = [...scored.values()]
-    .sort((a, b) => b.score - a.score || b.rank - a.rank || b.hit.createdAt.getTime() - a.hit.createdAt.getTime())
-    .map((entry) => entry.hit);
-
+  const search = (text: string) =>
+    params.recall.relevant(params.scope, {
+      text,
+      ...(params.threadId ? { threadId: params.threadId } : {}),
+      excludeIds: [...params.excludeIds],
+      limit: Math.min(params.k, 200),
+      neighbours: true,
+    });
+  const first = await search(terms.join(" "));
+  const expansion = feedbackTerms(first.slice(0, FEEDBACK_HITS), terms);
+  const hits = expansion.length ? fuse(first, await search([...terms, ...expansion].join(" "))) : first;
   const seenIds = new Set(params.excludeIds);
   const seenTexts = new Set(params.excludeTexts);
-  const fresh = (hit: RecallHit) => hit.content.trim().length > 0 && !seenIds.has(hit.id) && !seenTexts.has(hit.content);
-  const take = (hit: RecallHit) => {
+  const fresh = (m: { id: string; content: string }) => m.content.trim().length > 0 && !seenIds.has(m.id) && !seenTexts.has(m.content);
+  const items: RetrievedItem[] = [];
+  const hitIds = new Set(hits.map((h) => h.id));
+  for (const hit of hits) {
+    if (!fresh(hit)) continue;
     seenIds.add(hit.id);
     seenTexts.add(hit.content);
-  };
-
-  const items: RetrievedItem[] = [];
-  for (const hit of ranked) {
-    if (items.length >= params.k) break;
-    if (!fresh(hit)) continue;
-    take(hit);
-    const item: RetrievedItem = { hits: [hit] };
-    if (hit.role === "assistant") {
-      const prompt = await precedingUserMessage(params, hit);
-      if (prompt && fresh(prompt)) {
-        take(prompt);
-        item.hits.unshift(prompt);
-      }
-    }
-    items.push(item);
+    // A neighbour that is itself a hit comes as one, in its own rank.
+    const around = (ms: (RecallMessage | undefined)[]) =>
+      ms.flatMap((m) => (m && !hitIds.has(m.id) && !params.excludeIds.has(m.id) && !params.excludeTexts.has(m.content) && m.content.trim() ? [{ ...m, rank: 0 }] : []));
+    items.push({ hit, before: around([hit.before]), after: around([hit.after]) });
   }
   return items;
 }
 
-async function precedingUserMessage(params: RetrieveParams, hit: RecallHit): Promise<RecallHit | undefined> {
-  const page = await params.recall.search(params.scope, {
-    threadId: hit.threadId,
-    roles: ["user"],
-    endDate: hit.createdAt,
-    limit: 1,
-  });
-  const candidate = page.hits[0];
-  return candidate && candidate.createdAt.getTime() <= hit.createdAt.getTime() && candidate.id !== hit.id ? candidate : undefined;
+/** Hits whose words expand the query (pseudo-relevance feedback), and how many words they add at most. */
+const FEEDBACK_HITS = 3;
+const FEEDBACK_TERMS = 8;
+
+/**
+ * Words of the best first hits (and the messages around them) that the
+ * query lacks, most shared first: what the user called the thing then, which
+ * the question may not repeat ("cello" for "instrument").
+ */
+function feedbackTerms(top: readonly RelevantHit[], query: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const hit of top) {
+    const words = new Set([hit, hit.before, hit.after].flatMap((m) => (m ? significantTerms(m.content) : [])));
+    for (const word of words) if (!query.includes(word) && !/^\d+$/.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_TERMS).map(([word]) => word);
+}
+
+/** Reciprocal rank fusion of the two rankings, the query's own counting double. */
+function fuse(first: readonly RelevantHit[], expanded: readonly RelevantHit[]): RelevantHit[] {
+  const score = new Map<string, { hit: RelevantHit; score: number }>();
+  const add = (hits: readonly RelevantHit[], weight: number) =>
+    hits.forEach((hit, i) => {
+      const entry = score.get(hit.id) ?? { hit, score: 0 };
+      entry.score += weight / (60 + i);
+      score.set(hit.id, entry);
+    });
+  add(first, 2);
+  add(expanded, 1);
+  return [...score.values()].sort((a, b) => b.score - a.score).map((e) => e.hit);
 }
 
 /** One line of the retrieved section: "[2023-05-08] user: text". */

@@ -35,7 +35,7 @@ export interface ContextOptions {
   windowTurns: number;
   /** Summarise when history passes this fraction of its budget (0..1). */
   summariseAt: number;
-  /** For retrieval/hybrid: how many past turns to retrieve at most. */
+  /** For retrieval/hybrid: how many relevant past messages are considered at most (shown best-first as the budget allows). */
   retrieveK: number;
   /** Most tokens the rolling summary may take (part of the history share). Default: a quarter of `budget.history`. */
   summaryMaxTokens?: number;

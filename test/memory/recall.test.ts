@@ -1,5 +1,5 @@
 import { AIMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
-import { expect, it } from "vitest";
+import { expect, it, vi } from "vitest";
 import { InvalidInputError } from "../../src/errors.js";
 import { createMemory, type MemoryScope } from "../../src/memory/index.js";
 import { describeBackends } from "../helpers/db.js";
@@ -138,5 +138,44 @@ describeBackends("recall memory", (db) => {
     await expect(memory.recall.search(ada, { roles: ["robot" as never] })).rejects.toThrow(/unknown role/);
     await expect(memory.recall.search(ada, { startDate: new Date("x") })).rejects.toThrow(/not a valid date/);
     await expect(memory.recall.search({ assistantId: "agent", userId: "" }, {})).rejects.toThrow(/userId/);
+  });
+  it("ranks by BM25 in one statement: rare words outweigh common ones, with neighbours, exclusions, threads and scopes kept apart", async () => {
+    const memory = await createMemory(db());
+    const start = Date.UTC(2024, 2, 1);
+    const thread = (id: string, texts: [string, string][], offset: number) =>
+      texts.map(([role, text], i) =>
+        role === "user" ? new HumanMessage({ id: `${id}-${i}`, content: text }) : new AIMessage({ id: `${id}-${i}`, content: text }),
+      ).map((m, i) => memory.recall.append(ada, id, [m], { createdAt: new Date(start + (offset + i) * 60_000) }));
+    // "weekend" is in nearly every message, "saxophone" in one.
+    for (const p of thread("t1", [
+      ["user", "This weekend I finally bought a saxophone"],
+      ["assistant", "A weekend well spent. Alto or tenor?"],
+      ["user", "Tenor, second hand"],
+    ], 0)) await p;
+    for (const p of thread("t2", [
+      ["user", "The weekend was rainy"],
+      ["assistant", "Rainy weekends are for reading"],
+      ["user", "Weekend plans: a weekend of weekend chores"],
+    ], 10)) await p;
+    await memory.recall.append(bob, "t3", [new HumanMessage({ id: "b-0", content: "my saxophone weekend" })]);
+    await memory.recall.append(ada, "t1", [new ToolMessage({ id: "tool-0", content: "saxophone prices", tool_call_id: "c1" })]);
+
+    const statements = vi.spyOn(db().pool, "query");
+    const hits = await memory.recall.relevant(ada, { text: "weekend saxophone", neighbours: true });
+    expect(statements).toHaveBeenCalledTimes(1);
+    statements.mockRestore();
+    expect(hits[0]!.id).toBe("t1-0");
+    expect(hits.map((h) => h.id)).not.toContain("b-0");
+    expect(hits.map((h) => h.id)).not.toContain("tool-0");
+    expect(hits[0]!.rank).toBeGreaterThan(hits[1]!.rank);
+    expect(hits[0]!.before).toBeUndefined();
+    expect(hits[0]!.after).toMatchObject({ id: "t1-1", role: "assistant", content: "A weekend well spent. Alto or tenor?" });
+    expect(hits[0]!.after!.createdAt).toEqual(new Date(start + 60_000));
+
+    const excluded = await memory.recall.relevant(ada, { text: "weekend saxophone", excludeIds: ["t1-0"], threadId: "t2", limit: 2 });
+    expect(excluded.map((h) => h.threadId)).toEqual(["t2", "t2"]);
+    expect(excluded[0]).not.toHaveProperty("before");
+    expect(await memory.recall.relevant(ada, { text: "the and of" })).toEqual([]);
+    await expect(memory.recall.relevant(ada, { text: "x", limit: 0 })).rejects.toThrow(InvalidInputError);
   });
 });

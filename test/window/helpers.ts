@@ -1,5 +1,5 @@
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
-import type { MemoryScope, RecallHit, RecallPage, RecallQuery, RecallSearcher } from "../../src/memory/types.js";
+import type { MemoryScope, RecallHit, RecallPage, RecallQuery, RecallSearcher, RelevantHit, RelevantQuery } from "../../src/memory/types.js";
 import { roleOf, textOf } from "../../src/window/messages.js";
 
 export const SCOPE: MemoryScope = { assistantId: "agent", userId: "u1" };
@@ -49,6 +49,26 @@ export class FakeRecall implements RecallSearcher {
       .sort((a, b) => b.rank - a.rank || b.createdAt.getTime() - a.createdAt.getTime());
     const limit = query.limit ?? 10;
     return { hits: hits.slice(0, limit), page: 0, hasMore: hits.length > limit };
+  }
+
+  /** Ranks user and assistant messages by how many of the words they contain, with their neighbours. */
+  async relevant(_scope: MemoryScope, query: RelevantQuery): Promise<RelevantHit[]> {
+    this.searches++;
+    const terms = query.text.toLowerCase().split(/\s+/).filter((t) => t.length > 0);
+    const spoken = this.stored.filter((h) => (h.role === "user" || h.role === "assistant") && (!query.threadId || h.threadId === query.threadId));
+    const hits = spoken
+      .filter((h) => !query.excludeIds?.includes(h.id))
+      .map((h) => ({ ...h, rank: terms.filter((t) => h.content.toLowerCase().includes(t)).length }))
+      .filter((h) => h.rank > 0)
+      .sort((a, b) => b.rank - a.rank || b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, query.limit ?? 20);
+    return hits.map((hit) => {
+      const own = spoken.filter((h) => h.threadId === hit.threadId);
+      const at = own.findIndex((h) => h.id === hit.id);
+      const before = query.neighbours ? own[at - 1] : undefined;
+      const after = query.neighbours ? own[at + 1] : undefined;
+      return { ...hit, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+    });
   }
 }
 

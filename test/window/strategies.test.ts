@@ -66,7 +66,8 @@ describe("history strategies", () => {
     const context = await assembleContext(input("retrieval"));
     expect(context.messages.slice(1).map((m) => m.id)).toEqual(["q"]);
     expect(context.includedIds).toContain("u3");
-    expect(systemText(context.messages)).toContain(`${RETRIEVED_HEADING}\n[2024-01-01] user: My dog is called Biscuit`);
+    expect(systemText(context.messages)).toContain(`${RETRIEVED_HEADING}\n`);
+    expect(systemText(context.messages)).toContain("\n[2024-01-01] user: My dog is called Biscuit");
     expect(context.tokens.retrieved).toBeGreaterThan(0);
   });
 
@@ -119,7 +120,7 @@ describe("parseContextOptions", () => {
       budget: { total: 8000, system: 2000, history: 4000, retrieved: 1000, input: 1000 },
       windowTurns: 5,
       summariseAt: 0.8,
-      retrieveK: 5,
+      retrieveK: 40,
       retrievalScope: "user",
     });
   });
