@@ -141,13 +141,17 @@ export const RECALL_SQL = {
    * lexemes, the mean length that of the matching messages. Messages $5 are
    * left out; $6 the most returned. With $7, each comes with the messages
    * just before and after it in its thread (`before`, `after`, as JSON).
+   * The counts are MATERIALIZED: inlined, they would run once per row.
+   * Candidates are the messages with a word of the query that is not in
+   * more than a fifth of all (any word when every one is), the newest 2,000
+   * of them at most; every word of the query scores them.
    */
   relevant: `WITH terms AS (
                SELECT DISTINCT t.lexeme FROM unnest(to_tsvector('english', $4)) AS t
-             ), docs AS (
+             ), docs AS MATERIALIZED (
                SELECT count(*)::float8 AS n FROM memory_messages
                 WHERE assistant_id = $1 AND user_id = $2 AND ($3::text IS NULL OR thread_id = $3) AND role IN ('user', 'assistant')
-             ), df AS (
+             ), df AS MATERIALIZED (
                SELECT t.lexeme, (SELECT count(*) FROM (SELECT 1 FROM memory_messages m
                                    WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3)
                                      AND m.role IN ('user', 'assistant') AND m.tsv @@ quote_literal(t.lexeme)::tsquery
@@ -157,9 +161,13 @@ export const RECALL_SQL = {
                SELECT m.thread_id, m.message_id, m.tsv, length(m.tsv)::float8 AS dl
                  FROM memory_messages m
                 WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3) AND m.role IN ('user', 'assistant')
-                  AND m.tsv @@ (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM terms)
+                  AND m.tsv @@ (SELECT COALESCE(string_agg(quote_literal(df.lexeme), ' | ') FILTER (WHERE df.df > 0 AND df.df <= docs.n / 5),
+                                                 string_agg(quote_literal(df.lexeme), ' | '))::tsquery
+                                  FROM df CROSS JOIN docs)
                   AND NOT (m.message_id = ANY($5::text[]))
-             ), mean AS (
+                ORDER BY m.created_at DESC
+                LIMIT 2000
+             ), mean AS MATERIALIZED (
                SELECT GREATEST(COALESCE(avg(dl), 1), 1) AS avgdl FROM candidates
              ), scored AS (
                SELECT c.thread_id, c.message_id,

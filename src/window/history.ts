@@ -28,8 +28,10 @@ export interface PlanInput {
 /**
  * Chooses the history of one model call. The history share (verbatim turns
  * plus summary) and the retrieved share are caps, lowered further when the
- * system prompt and input leave less than that of the total; `full` may use
- * all that is left and fails loudly when it is not enough.
+ * system prompt and input leave less than that of the total; `hybrid`
+ * retrieves into what its window and summary leave of the history share as
+ * well; `full` may use all that is left and fails loudly when it is not
+ * enough.
  */
 export function planHistory(input: PlanInput): HistoryPlan {
   const { options, units, free } = input;
@@ -64,7 +66,8 @@ export function planHistory(input: PlanInput): HistoryPlan {
       const verbatim = newestFitting(candidates, historyCap - summaryCost, cost);
       const used = verbatim.reduce((sum, u) => sum + cost(u), 0) + summaryCost;
       const toSummarise = foldable(input, historyCap, cost, hybrid ? options.windowTurns : Infinity);
-      const retrievedCap = hybrid ? Math.max(0, Math.min(options.budget.retrieved, free - used)) : 0;
+      // What the window and the summary leave of the history share goes to retrieval too.
+      const retrievedCap = hybrid ? Math.max(0, Math.min(options.budget.retrieved + Math.max(0, historyCap - used), free - used)) : 0;
       return { verbatim, withSummary, toSummarise, retrievedCap };
     }
   }
