@@ -84,5 +84,16 @@ export const memoryMigrations: MigrationSet = {
       name: "recall_thread_seq_index",
       up: "CREATE INDEX memory_messages_thread_seq_idx ON memory_messages (thread_id, seq)",
     },
+    {
+      // Every model call searches recall memory: a GIN index's pending list
+      // (its fast-update buffer, up to 4 MB) is read in full by every search
+      // until a vacuum merges it, which made a search over a freshly filled
+      // memory take tens of milliseconds per word. Inserts merge at once instead.
+      name: "recall_text_index_no_pending_list",
+      up: [
+        "ALTER INDEX memory_messages_tsv_idx SET (fastupdate = off)",
+        "SELECT gin_clean_pending_list('memory_messages_tsv_idx'::regclass)",
+      ],
+    },
   ],
 };

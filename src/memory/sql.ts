@@ -135,34 +135,37 @@ export const RECALL_SQL = {
   /**
    * The user and assistant messages most relevant to the words of $4, by
    * Okapi BM25 (k1 = 1.2, b = 0.75) over the scope's messages ($3: one thread,
-   * or all when null), in one statement: a term's document frequency is
-   * counted through the text index (capped at 5,000, where a term weighs next
-   * to nothing anyway), a message's length is its number of distinct
-   * lexemes, the mean length that of the matching messages. Messages $5 are
+   * or all when null), in one statement. The counts are capped so a search
+   * costs the same over a long memory: the number of messages (every role)
+   * at 10,000 and a term's document frequency, counted through the text
+   * index, at 1,000; past those a term's weight barely moves, and the order
+   * of terms by rarity, which is what ranks, is kept. A message's length is
+   * its number of distinct lexemes, the mean length that of the candidates. Messages $5 are
    * left out; $6 the most returned. With $7, each comes with the messages
    * just before and after it in its thread (`before`, `after`, as JSON).
    * The counts are MATERIALIZED: inlined, they would run once per row.
-   * Candidates are the messages with a word of the query that is not in
-   * more than a fifth of all (any word when every one is), the newest 2,000
-   * of them at most; every word of the query scores them.
+   * Candidates are the messages with a word of the query that is in
+   * neither a fifth of them nor 1,000 (the rarest word when every one is),
+   * the newest 2,000 at most; every word of the query scores them.
    */
   relevant: `WITH terms AS (
                SELECT DISTINCT t.lexeme FROM unnest(to_tsvector('english', $4)) AS t
              ), docs AS MATERIALIZED (
-               SELECT count(*)::float8 AS n FROM memory_messages
-                WHERE assistant_id = $1 AND user_id = $2 AND ($3::text IS NULL OR thread_id = $3) AND role IN ('user', 'assistant')
+               SELECT count(*)::float8 AS n FROM (SELECT 1 FROM memory_messages
+                WHERE assistant_id = $1 AND user_id = $2 AND ($3::text IS NULL OR thread_id = $3) LIMIT 10000) d
              ), df AS MATERIALIZED (
                SELECT t.lexeme, (SELECT count(*) FROM (SELECT 1 FROM memory_messages m
                                    WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3)
                                      AND m.role IN ('user', 'assistant') AND m.tsv @@ quote_literal(t.lexeme)::tsquery
-                                   LIMIT 5000) c)::float8 AS df
+                                   LIMIT 1000) c)::float8 AS df
                  FROM terms t
              ), candidates AS (
                SELECT m.thread_id, m.message_id, m.tsv, length(m.tsv)::float8 AS dl
                  FROM memory_messages m
                 WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3) AND m.role IN ('user', 'assistant')
-                  AND m.tsv @@ (SELECT COALESCE(string_agg(quote_literal(df.lexeme), ' | ') FILTER (WHERE df.df > 0 AND df.df <= docs.n / 5),
-                                                 string_agg(quote_literal(df.lexeme), ' | '))::tsquery
+                  AND m.tsv @@ (SELECT COALESCE(string_agg(quote_literal(df.lexeme), ' | ') FILTER (WHERE df.df > 0 AND df.df <= LEAST(docs.n / 5, 999)),
+                                                 (SELECT quote_literal(r.lexeme) FROM df r WHERE r.df > 0 ORDER BY r.df, r.lexeme LIMIT 1),
+                                                 '')::tsquery
                                   FROM df CROSS JOIN docs)
                   AND NOT (m.message_id = ANY($5::text[]))
                 ORDER BY m.created_at DESC
