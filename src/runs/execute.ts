@@ -137,7 +137,7 @@ export async function executeRun(
     return { status: "error", output: null, error: { message: error.message, name: error.name, ...(error.node ? { node: error.node } : {}) }, rolledBack: false, thread };
   }
   const status: RunStatus = cancelled || (view && statusOf(view) === "interrupted") ? "interrupted" : "success";
-  const last = cancelled ? undefined : await saver.latest();
+  const last = await saver.latest();
   return { status, output: view ? outputOf(view) : null, error: null, rolledBack: false, thread, ...(last ? { last } : {}) };
 }
 

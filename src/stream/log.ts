@@ -223,21 +223,8 @@ export class EventWriter {
 
   /** Stores what was pushed; rejects with the first storing failure. */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending.splice(0);
-    if (batch.length) {
-      this.storing.add(batch);
-      this.chain = this.chain.then(async () => {
-        try {
-          const columns = columnsOf(batch);
-          await this.db.pool.query(EVENT_SQL.append, [this.runId, columns.seqs, columns.events, columns.data]);
-        } catch (err) {
-          this.failure ??= err;
-        } finally {
-          this.storing.delete(batch);
-        }
-      });
+    if (this.pending.length) {
+      this.finish((columns) => this.db.pool.query(EVENT_SQL.append, [this.runId, columns.seqs, columns.events, columns.data])).catch(() => undefined);
     }
     return this.chain.then(() => {
       if (this.failure) throw this.failure;
@@ -246,9 +233,10 @@ export class EventWriter {
 
   /**
    * Hands the events not stored yet to `write`, after every batch before
-   * them was stored, to store them in the statement that ends the run (as
-   * columns EVENT_SQL.append takes), so the run's end and its last events
-   * arrive together. Resolves with what `write` returns.
+   * them was stored: `flush` stores them on their own, the run's end in the
+   * statement that ends it (as columns EVENT_SQL.append takes), so the run's
+   * end and its last events arrive together. Resolves with what `write`
+   * returns; a failure is also kept for `flush` and `close` to report.
    */
   finish<T>(write: (batch: EventColumns) => Promise<T>): Promise<T> {
     clearTimeout(this.timer);
