@@ -33,6 +33,20 @@ describeBackends("server: threads through the SDK", (db) => {
     expect(await client.threads.prune([copy.thread_id, "gone"])).toEqual({ pruned_count: 1 });
   });
 
+  it("prunes every thread it may, leaving one with a run in progress as it is", async () => {
+    const { client } = await start();
+    const running = await client.threads.create();
+    const idle = await client.threads.create();
+    await client.runs.wait(idle.thread_id, "paced", { input: { label: "a" } });
+    const run = await client.runs.create(running.thread_id, "paced", { input: { label: "b" }, config: { configurable: { pace_ms: 300 } } });
+    expect(await client.threads.prune([running.thread_id, idle.thread_id], { strategy: "keep_latest" })).toEqual({ pruned_count: 1 });
+    expect(await client.threads.getHistory(idle.thread_id, { limit: 100 })).toHaveLength(1);
+    expect(await client.threads.prune([running.thread_id, idle.thread_id])).toEqual({ pruned_count: 1 });
+    await expect(client.threads.get(idle.thread_id)).rejects.toThrow(/404/);
+    await client.runs.join(running.thread_id, run.run_id);
+    expect(((await client.threads.getState(running.thread_id)).values as { log: string[] }).log).toHaveLength(6);
+  });
+
   it("reads state at a checkpoint, history by limit, before and metadata, and writes state as a node", async () => {
     const s = await start();
     const { client } = s;

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { z } from "zod";
 import type { Core } from "../../core.js";
-import { NotFoundError } from "../../errors.js";
+import { ConflictError, NotFoundError } from "../../errors.js";
 import type { Thread, ThreadTtlOption } from "../../threads/service.js";
 import type { ThreadStateView } from "../../threads/state.js";
 import { paginate, router, type ApiEnv } from "../api.js";
@@ -93,9 +93,14 @@ export function threadRoutes(core: Core) {
         throw err;
       });
       if (!thread) continue;
-      if (body.strategy === "keep_latest") await core.threads.prune(thread.threadId, c.var.auth.owner);
-      else await core.threads.delete(thread.threadId, c.var.auth.owner);
-      pruned++;
+      try {
+        if (body.strategy === "keep_latest") await core.threads.prune(thread.threadId, c.var.auth.owner);
+        else await core.threads.delete(thread.threadId, c.var.auth.owner);
+        pruned++;
+      } catch (err) {
+        // A thread with a run in progress is left as it is, and the rest are still pruned.
+        if (!(err instanceof ConflictError)) throw err;
+      }
     }
     return c.json({ pruned_count: pruned });
   });
