@@ -11,7 +11,7 @@ import type { CliEnvironment } from "./env.js";
 import { chatFault } from "./faults.js";
 import { formatValues, unknownThread } from "./format.js";
 import { inputChannels, textInputOf } from "./input.js";
-import { chatModelFromEnvironment } from "./model.js";
+import { modelServicesFromEnvironment } from "./model.js";
 import { openProject } from "./session.js";
 import { UsageError } from "./usage.js";
 
@@ -58,14 +58,14 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   // A graph that needs a user (the agent) says so now, not on the first line.
   validateConfig(loaded, values.user === undefined ? {} : { user_id: values.user });
   // Inside a server (see CliEnvironment.shared) its core, with its model, is used.
-  const chatModel = loaded.requiresChatModel && !env.shared ? await chatModelFromEnvironment(env) : undefined;
+  const models = loaded.requiresChatModel && !env.shared ? await modelServicesFromEnvironment(env) : {};
   const channels = inputChannels(await loaded.instantiate({ configurable: {} }, {}));
   const textInput = textInputOf(loaded, channels);
   const checkpoints = env.checkpoints();
   const db = env.shared ? env.shared.core.db : await openDatabase(env.database());
   let core: Core | undefined;
   try {
-    core = env.shared ? env.shared.core : await openCore({ db, project, checkpoints, ...(chatModel ? { chatModel } : {}) });
+    core = env.shared ? env.shared.core : await openCore({ db, project, checkpoints, ...models });
     const session = new ChatSession(core, { graphId, threadId, owner, messages: channels.includes("messages") }, io);
     await session.start();
     const interactive = (io.input as { isTTY?: boolean }).isTTY === true;

@@ -22,6 +22,12 @@ export interface CliEnvironment {
    */
   model: () => ChatModelSettings;
   /**
+   * The embeddings model of memory (THREADLINE_EMBEDDINGS: a model of the
+   * chat model's OpenAI-compatible server), or undefined for search by
+   * words alone. Read after the project's env is in, as the model is.
+   */
+  embeddingsModel: () => string | undefined;
+  /**
    * Checkpointer settings (THREADLINE_SYNCHRONOUS_COMMIT); throws
    * ConfigurationError for a value it does not understand.
    */
@@ -78,6 +84,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): CliEnvironment {
     // Read when a command needs the model, after the project's env is in:
     // the model serves the graphs, so a key in their .env works.
     model: () => readModelEnvironment(modelVariables(env)),
+    embeddingsModel: () => env.THREADLINE_EMBEDDINGS?.trim() || undefined,
     checkpoints: () => {
       const raw = own.THREADLINE_SYNCHRONOUS_COMMIT?.trim().toLowerCase();
       if (!raw) return {};

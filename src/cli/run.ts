@@ -6,7 +6,7 @@ import type { CliEnvironment } from "./env.js";
 import { rethrowRunFault } from "./faults.js";
 import { formatOutcome, outcomeJson } from "./format.js";
 import { inputChannels, parseInput, parseResume } from "./input.js";
-import { chatModelFromEnvironment } from "./model.js";
+import { modelServicesFromEnvironment } from "./model.js";
 import { withCore } from "./session.js";
 import { UsageError } from "./usage.js";
 
@@ -76,7 +76,7 @@ export async function runCommand(argv: string[], env: CliEnvironment, out: (line
         const channels = inputChannels(await loaded.instantiate({ configurable: {} }, {}));
         action = { kind: "input", input: parseInput(values.input, loaded, channels) };
       } else if (values.resume !== undefined) action = { kind: "resume", value: parseResume(values.resume) };
-      return loaded.requiresChatModel ? { chatModel: await chatModelFromEnvironment(env) } : {};
+      return loaded.requiresChatModel ? modelServicesFromEnvironment(env) : {};
     },
   );
 }

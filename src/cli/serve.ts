@@ -10,7 +10,7 @@ import type { StoreIndex } from "../store/index.js";
 import { startServer, type RunningServer } from "../server/serve.js";
 import type { CliEnvironment } from "./env.js";
 import type { CliIO } from "./io.js";
-import { chatModelFromEnvironment } from "./model.js";
+import { modelServicesFromEnvironment, type ModelServices } from "./model.js";
 import { FORWARDED, announceServer, cliToken } from "./remote.js";
 import { UsageError } from "./usage.js";
 
@@ -55,7 +55,7 @@ export async function serveCommand(argv: string[], env: CliEnvironment, io: Serv
   const project = await loadProject(values.config ?? env.projectFile);
   env.applyProject(project);
   const served = await loadableProject(project, (graphId, err) => io.err(`threadline serve: graph "${graphId}" is not served: ${err.message}`));
-  const chatModel = await modelFor(served, env, io);
+  const models = await modelFor(served, env, io);
   const userApp = project.http.app ? userAppOf(await loadExport("http.app", project.http.app), project.http.app.spec) : undefined;
   const auth = project.auth ? authHandlersOf(await loadExport("auth.path", project.auth), `auth.path "${project.auth.spec}"`) : undefined;
 
@@ -63,7 +63,7 @@ export async function serveCommand(argv: string[], env: CliEnvironment, io: Serv
   const db = await openDatabase(env.database());
   let core: Core;
   try {
-    core = await openCore({ db, project: served, checkpoints: env.checkpoints(), ...(chatModel ? { chatModel } : {}), ...(storeIndex ? { storeIndex } : {}) });
+    core = await openCore({ db, project: served, checkpoints: env.checkpoints(), ...models, ...(storeIndex ? { storeIndex } : {}) });
   } catch (err) {
     await db.close();
     throw err;
@@ -119,17 +119,21 @@ export async function serveCommand(argv: string[], env: CliEnvironment, io: Serv
   }
 }
 
-/** The chat model, when any served graph needs one and the environment configures it; a graph needing one without it is refused per run. */
-async function modelFor(project: Project, env: CliEnvironment, io: ServeIO) {
+/**
+ * The chat model (and memory's embeddings, when configured), when any served
+ * graph needs one and the environment configures it; a graph needing one
+ * without it is refused per run.
+ */
+async function modelFor(project: Project, env: CliEnvironment, io: ServeIO): Promise<Partial<ModelServices>> {
   const needing = [];
   for (const id of project.graphIds) if ((await project.load(id)).requiresChatModel) needing.push(id);
-  if (!needing.length) return undefined;
+  if (!needing.length) return {};
   try {
-    return await chatModelFromEnvironment(env);
+    return await modelServicesFromEnvironment(env);
   } catch (err) {
     if (!(err instanceof ConfigurationError)) throw err;
     io.err(`threadline serve: runs of ${needing.map((g) => `"${g}"`).join(", ")} will be refused until a model is configured: ${err.message}`);
-    return undefined;
+    return {};
   }
 }
 

@@ -1,3 +1,4 @@
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { openCore, type Core } from "../core.js";
 import { openDatabase } from "../db/open.js";
@@ -7,6 +8,7 @@ import type { CliEnvironment } from "./env.js";
 /** Services a command's preflight decides the core needs. */
 export interface SessionServices {
   chatModel?: BaseChatModel;
+  embeddings?: EmbeddingsInterface;
 }
 
 /**

@@ -95,5 +95,11 @@ export const memoryMigrations: MigrationSet = {
         "SELECT gin_clean_pending_list('memory_messages_tsv_idx'::regclass)",
       ],
     },
+    {
+      // With an embeddings provider, recall search also ranks by meaning:
+      // each user and assistant message keeps its unit-length embedding.
+      name: "recall_embeddings",
+      up: "ALTER TABLE memory_messages ADD COLUMN embedding real[]",
+    },
   ],
 };

@@ -1,3 +1,4 @@
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { Database } from "../db/database.js";
 import { InvalidInputError, NotFoundError } from "../errors.js";
@@ -17,10 +18,29 @@ import type {
   RelevantHit,
   RelevantQuery,
 } from "./types.js";
+import { normalizeEmbedding, type VectorMode } from "./vector.js";
 
 export const DEFAULT_RECALL_LIMIT = 10;
 export const MAX_RECALL_LIMIT = 100;
 const ROLES: ReadonlySet<MessageRole> = new Set(["user", "assistant", "tool", "system"]);
+
+export interface RecallStoreOptions {
+  /**
+   * Embeddings (any LangChain `EmbeddingsInterface`). With them, user and
+   * assistant messages are embedded as they are recorded, and `relevant`
+   * fuses similarity of meaning with BM25; without them, search is BM25 alone.
+   */
+  embeddings?: EmbeddingsInterface;
+  /** How embeddings are compared (see `ensureVectorSupport`). Default "exact". */
+  vectorMode?: VectorMode;
+  /**
+   * Told when the embeddings provider fails. The messages are recorded all
+   * the same, without an embedding (found by their words; recording the same
+   * message again adds it), and a search goes on by its words alone. Default:
+   * a process warning.
+   */
+  onEmbeddingError?: (err: unknown) => void;
+}
 
 /**
  * Recall memory: every message of every thread, searchable by ranked
@@ -35,7 +55,23 @@ const ROLES: ReadonlySet<MessageRole> = new Set(["user", "assistant", "tool", "s
  * const { hits } = await recall.search(scope, { query: "dog name" });
  */
 export class RecallStore implements RecallSearcher {
-  constructor(private readonly db: Pick<Database, "pool">) {}
+  private readonly embeddings?: EmbeddingsInterface;
+  private readonly vectorMode: VectorMode;
+  private readonly onEmbeddingError: (err: unknown) => void;
+
+  constructor(
+    private readonly db: Pick<Database, "pool">,
+    options: RecallStoreOptions = {},
+  ) {
+    if (options.embeddings) this.embeddings = options.embeddings;
+    this.vectorMode = options.vectorMode ?? "exact";
+    this.onEmbeddingError = options.onEmbeddingError ?? warnEmbeddingFailure;
+  }
+
+  /** Whether `relevant` also ranks by meaning (an embeddings provider is configured). */
+  get semantic(): boolean {
+    return this.embeddings !== undefined;
+  }
 
   /**
    * Stores the messages of one thread in order. A message whose id is
@@ -53,7 +89,7 @@ export class RecallStore implements RecallSearcher {
     assertScope(scope);
     assertThread(threadId);
     const createdAt = options.createdAt ? assertDate(options.createdAt, "createdAt").toISOString() : undefined;
-    const records = recordsOf(messages, createdAt);
+    const records = await this.embedded(recordsOf(messages, createdAt));
     if (records.length === 0) return 0;
     const { rows } = await this.db.pool.query<{ written: number }>(RECALL_SQL.insert, [
       scope.assistantId,
@@ -87,7 +123,7 @@ export class RecallStore implements RecallSearcher {
     assertScope(scope);
     assertThread(threadId);
     if (step.checkpointId === undefined) return { written: await this.append(scope, threadId, messages), removed: 0 };
-    const records = recordsOf(messages);
+    const records = await this.embedded(recordsOf(messages));
     if (records.length === 0) return { written: 0, removed: 0 };
     const held = step.held.flatMap((m) => (m.id ? [m.id] : []));
     const { rows } = await this.db.pool.query<RecallStepResult>(RECALL_SQL.recordStep, [
@@ -157,7 +193,9 @@ export class RecallStore implements RecallSearcher {
    * first, ranked by Okapi BM25 over the scope's messages (English stems;
    * stopwords count for nothing), in one statement whatever the number of
    * words; with `neighbours`, each with the messages just before and after
-   * it in its thread. No words to rank by: no hits.
+   * it in its thread. With an embeddings provider and `query.similarTo`,
+   * the messages nearest to it in meaning are ranked too and the rankings
+   * fused (reciprocal rank), in the same statement. Nothing to rank by: no hits.
    */
   async relevant(scope: MemoryScope, query: RelevantQuery): Promise<RelevantHit[]> {
     assertScope(scope);
@@ -165,8 +203,10 @@ export class RecallStore implements RecallSearcher {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RELEVANT_LIMIT) {
       throw new InvalidInputError(`limit must be an integer from 1 to ${MAX_RELEVANT_LIMIT}, got ${limit}`);
     }
-    if (!query.text.trim()) return [];
-    const { rows } = await this.db.pool.query<RecallRow & { before: NeighbourRow | null; after: NeighbourRow | null }>(RECALL_SQL.relevant, [
+    const vector = query.similarTo?.trim() ? await this.queryEmbedding(query.similarTo) : undefined;
+    if (!query.text.trim() && !vector) return [];
+    const statement = this.vectorMode === "pgvector" ? RECALL_SQL.relevantPgvector : RECALL_SQL.relevant;
+    const { rows } = await this.db.pool.query<RecallRow & { before: NeighbourRow | null; after: NeighbourRow | null }>(statement, [
       scope.assistantId,
       scope.userId,
       query.threadId ?? null,
@@ -174,6 +214,7 @@ export class RecallStore implements RecallSearcher {
       [...(query.excludeIds ?? [])],
       limit,
       query.neighbours === true,
+      vector ?? null,
     ]);
     return rows.map(({ before, after, ...row }) => ({
       ...toHit(row),
@@ -210,6 +251,42 @@ export class RecallStore implements RecallSearcher {
       : await this.db.pool.query<RecallRow>(RECALL_SQL.searchRecent, [...filters, ...window]);
     return { hits: rows.slice(0, limit).map(toHit), page, hasMore: rows.length > limit };
   }
+
+  // The records, each user and assistant message with text given its
+  // embedding when a provider is configured and answers.
+  private async embedded<T extends RecallRecord>(records: T[]): Promise<(T & { embedding?: number[] })[]> {
+    if (!this.embeddings) return records;
+    const targets = records.filter((r) => (r.role === "user" || r.role === "assistant") && r.content.trim());
+    if (targets.length === 0) return records;
+    let vectors: number[][];
+    try {
+      vectors = await this.embeddings.embedDocuments(targets.map((r) => r.content));
+    } catch (err) {
+      this.onEmbeddingError(err);
+      return records;
+    }
+    const byRecord = new Map<T, number[]>();
+    targets.forEach((r, i) => {
+      const vector = vectors[i] && normalizeEmbedding(vectors[i]);
+      if (vector) byRecord.set(r, vector);
+    });
+    return records.map((r) => (byRecord.has(r) ? { ...r, embedding: byRecord.get(r)! } : r));
+  }
+
+  private async queryEmbedding(text: string): Promise<number[] | undefined> {
+    if (!this.embeddings) return undefined;
+    try {
+      return normalizeEmbedding(await this.embeddings.embedQuery(text));
+    } catch (err) {
+      this.onEmbeddingError(err);
+      return undefined;
+    }
+  }
+}
+
+function warnEmbeddingFailure(err: unknown): void {
+  const reason = err instanceof Error ? err.message : String(err);
+  process.emitWarning(`recall memory: the embeddings provider failed (${reason}); words alone rank until it answers`, { code: "THREADLINE_EMBEDDINGS" });
 }
 
 /** Hits `relevant` returns at most. */

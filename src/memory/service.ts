@@ -12,7 +12,10 @@ import type { CoreBlockDefinition, MemoryErasure, MemoryScope, MemoryStats } fro
 import type { VectorPreference } from "./vector.js";
 
 export interface MemoryOptions {
-  /** Embeddings for archival memory (e.g. `new OpenAIEmbeddings(...)`); without them archival search is text-only. */
+  /**
+   * Embeddings (e.g. `new OpenAIEmbeddings(...)`) for archival memory and
+   * recall search; without them both search by words alone.
+   */
   embeddings?: EmbeddingsInterface;
   /** "auto" (default): pgvector when the server has it, else the exact fallback. */
   vector?: VectorPreference;
@@ -118,7 +121,7 @@ export async function createMemory(db: Database, options: MemoryOptions = {}): P
   return new MemoryService(
     db,
     new CoreMemory(db, options.defaultBlocks ?? DEFAULT_BLOCKS),
-    new RecallStore(db),
+    new RecallStore(db, { vectorMode, ...(options.embeddings ? { embeddings: options.embeddings } : {}) }),
     new ArchivalStore(db, { vectorMode, ...(options.embeddings ? { embeddings: options.embeddings } : {}) }),
   );
 }

@@ -62,6 +62,13 @@ export const STATS_SQL = {
 // [0, 1) (normalisation 32), so full matches always come first.
 const TEXT_RANK = `((CASE WHEN tsv @@ q THEN 1 ELSE 0 END) + ts_rank_cd(tsv, any_q, 32))::float8`;
 
+// Embeddings are stored unit-length, so cosine similarity is the dot product
+// with the query's embedding (parameter `q`). Both vector paths round it to 6
+// decimals: pgvector sums in single precision and the exact fallback in
+// double, and rounding makes them rank identically.
+const PGVECTOR_SIMILARITY = (q: string) => `round((-(embedding::vector <#> ${q}::real[]::vector))::numeric, 6)::float8`;
+const EXACT_SIMILARITY = (q: string) => `round((SELECT sum(a::float8 * b::float8) FROM unnest(embedding, ${q}::real[]) AS t(a, b))::numeric, 6)::float8`;
+
 const MESSAGE_COLUMNS = `message_id AS "id", thread_id AS "threadId", role, content,
   tool_calls AS "toolCalls", tool_call_id AS "toolCallId", created_at AS "createdAt"`;
 
@@ -77,20 +84,130 @@ const MESSAGE_FILTERS = `assistant_id = $1 AND user_id = $2
 // a graph). A message id already stored for the thread is the same message
 // (as in LangGraph's own messages reducer), so its text and tool calls are
 // replaced when they differ: a re-run step's reply supersedes the abandoned
-// attempt's. Its time and position stay those of the first record.
+// attempt's. Its time and position stay those of the first record. A
+// record's `embedding` (when a provider gave one) goes with its text: a
+// changed text takes the new one (or none), an unchanged text keeps the one
+// it has and gains one it lacked (its provider failed the first time).
 const UPSERT_MESSAGES = `INSERT INTO memory_messages
-             (assistant_id, user_id, thread_id, message_id, role, content, tool_calls, tool_call_id, created_at, step_checkpoint_id)
+             (assistant_id, user_id, thread_id, message_id, role, content, tool_calls, tool_call_id, created_at, step_checkpoint_id, embedding)
            SELECT $1, $2, $3, m.doc->>'id', m.doc->>'role', m.doc->>'content',
                   NULLIF(m.doc->'toolCalls', 'null'::jsonb), m.doc->>'toolCallId',
-                  COALESCE((m.doc->>'createdAt')::timestamptz, clock_timestamp()), $5::text
+                  COALESCE((m.doc->>'createdAt')::timestamptz, clock_timestamp()), $5::text,
+                  CASE WHEN jsonb_typeof(m.doc->'embedding') = 'array'
+                       THEN ARRAY(SELECT x::real FROM jsonb_array_elements_text(m.doc->'embedding') AS x) END
              FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(doc, ord)
             ORDER BY m.ord
            ON CONFLICT (assistant_id, user_id, thread_id, message_id) DO UPDATE
               SET role = EXCLUDED.role, content = EXCLUDED.content, tool_calls = EXCLUDED.tool_calls,
-                  tool_call_id = EXCLUDED.tool_call_id, step_checkpoint_id = EXCLUDED.step_checkpoint_id
+                  tool_call_id = EXCLUDED.tool_call_id, step_checkpoint_id = EXCLUDED.step_checkpoint_id,
+                  embedding = CASE WHEN memory_messages.content IS DISTINCT FROM EXCLUDED.content THEN EXCLUDED.embedding
+                                   ELSE COALESCE(memory_messages.embedding, EXCLUDED.embedding) END
             WHERE (memory_messages.role, memory_messages.content, memory_messages.tool_calls, memory_messages.tool_call_id)
                   IS DISTINCT FROM (EXCLUDED.role, EXCLUDED.content, EXCLUDED.tool_calls, EXCLUDED.tool_call_id)
+               OR (memory_messages.embedding IS NULL AND EXCLUDED.embedding IS NOT NULL)
            RETURNING 1`;
+
+/**
+ * The user and assistant messages most relevant to the words of $4, by
+ * Okapi BM25 (k1 = 1.2, b = 0.75) over the scope's messages ($3: one thread,
+ * or all when null), in one statement. The counts are capped so a search
+ * costs the same over a long memory: the number of messages (every role)
+ * at 10,000 and a term's document frequency, counted through the text
+ * index, at 1,000; past those a term's weight barely moves, and the order
+ * of terms by rarity, which is what ranks, is kept. A message's length is
+ * its number of distinct lexemes, the mean length that of the candidates. Messages $5 are
+ * left out; $6 the most returned. With $7, each comes with the messages
+ * just before and after it in its thread (`before`, `after`, as JSON).
+ * The counts are MATERIALIZED: inlined, they would run once per row.
+ * Candidates are the messages with a word of the query that is in
+ * neither a fifth of them nor 1,000 (the rarest word when every one is),
+ * the newest 2,000 at most; every word of the query scores them.
+ *
+ * With a query embedding ($8, unit-length), the messages nearest to it in
+ * meaning (among the newest 10,000 with an embedding of its size) are ranked
+ * too (those with a positive cosine similarity), and the two rankings are
+ * fused by reciprocal rank (k = 60): `rank` is the fused score. Without one ($8 NULL), the order is BM25's.
+ */
+function relevantSql(similarity: string): string {
+  return `WITH terms AS (
+               SELECT DISTINCT t.lexeme FROM unnest(to_tsvector('english', $4)) AS t
+             ), docs AS MATERIALIZED (
+               SELECT count(*)::float8 AS n FROM (SELECT 1 FROM memory_messages
+                WHERE assistant_id = $1 AND user_id = $2 AND ($3::text IS NULL OR thread_id = $3) LIMIT 10000) d
+             ), df AS MATERIALIZED (
+               SELECT t.lexeme, (SELECT count(*) FROM (SELECT 1 FROM memory_messages m
+                                   WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3)
+                                     AND m.role IN ('user', 'assistant') AND m.tsv @@ quote_literal(t.lexeme)::tsquery
+                                   LIMIT 1000) c)::float8 AS df
+                 FROM terms t
+             ), candidates AS (
+               SELECT m.thread_id, m.message_id, m.created_at, m.seq, m.tsv, length(m.tsv)::float8 AS dl
+                 FROM memory_messages m
+                WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3) AND m.role IN ('user', 'assistant')
+                  AND m.tsv @@ (SELECT COALESCE(string_agg(quote_literal(df.lexeme), ' | ') FILTER (WHERE df.df > 0 AND df.df <= LEAST(docs.n / 5, 999)),
+                                                 (SELECT quote_literal(r.lexeme) FROM df r WHERE r.df > 0 ORDER BY r.df, r.lexeme LIMIT 1),
+                                                 '')::tsquery
+                                  FROM df CROSS JOIN docs)
+                  AND NOT (m.message_id = ANY($5::text[]))
+                ORDER BY m.created_at DESC
+                LIMIT 2000
+             ), mean AS MATERIALIZED (
+               SELECT GREATEST(COALESCE(avg(dl), 1), 1) AS avgdl FROM candidates
+             ), scored AS (
+               SELECT c.thread_id, c.message_id, c.created_at, c.seq,
+                      sum(ln(1 + (docs.n - df.df + 0.5) / (df.df + 0.5))
+                          * (COALESCE(array_length(u.positions, 1), 1) * 2.2)
+                          / (COALESCE(array_length(u.positions, 1), 1) + 1.2 * (0.25 + 0.75 * c.dl / mean.avgdl))) AS score
+                 FROM candidates c
+                 CROSS JOIN LATERAL unnest(c.tsv) AS u
+                 JOIN df ON df.lexeme = u.lexeme
+                 CROSS JOIN docs CROSS JOIN mean
+                GROUP BY c.thread_id, c.message_id, c.created_at, c.seq
+                ORDER BY score DESC, c.created_at DESC, c.seq DESC
+                LIMIT $6
+             ), nearest AS (
+               SELECT c.thread_id, c.message_id, c.created_at, c.seq, ${similarity} AS sim
+                 FROM (SELECT m.thread_id, m.message_id, m.created_at, m.seq, m.embedding
+                         FROM memory_messages m
+                        WHERE $8::real[] IS NOT NULL AND m.assistant_id = $1 AND m.user_id = $2
+                          AND ($3::text IS NULL OR m.thread_id = $3) AND m.role IN ('user', 'assistant')
+                          AND m.embedding IS NOT NULL AND cardinality(m.embedding) = cardinality($8::real[])
+                          AND NOT (m.message_id = ANY($5::text[]))
+                        ORDER BY m.created_at DESC
+                        LIMIT 10000) AS c
+                WHERE ${similarity} > 0
+                ORDER BY sim DESC, c.created_at DESC, c.seq DESC
+                LIMIT $6
+             ), fused AS (
+               SELECT r.thread_id, r.message_id, sum(1.0 / (60 + r.n))::float8 AS score
+                 FROM (SELECT thread_id, message_id, row_number() OVER (ORDER BY score DESC, created_at DESC, seq DESC) AS n FROM scored
+                       UNION ALL
+                       SELECT thread_id, message_id, row_number() OVER (ORDER BY sim DESC, created_at DESC, seq DESC) AS n FROM nearest) AS r
+                GROUP BY r.thread_id, r.message_id
+                ORDER BY score DESC
+                LIMIT $6
+             )
+             SELECT h.message_id AS "id", h.thread_id AS "threadId", h.role, h.content, h.tool_calls AS "toolCalls",
+                    h.tool_call_id AS "toolCallId", h.created_at AS "createdAt", s.score AS rank,
+                    before.doc AS "before", after.doc AS "after"
+               FROM fused s
+               JOIN memory_messages h ON h.assistant_id = $1 AND h.user_id = $2 AND h.thread_id = s.thread_id AND h.message_id = s.message_id
+               LEFT JOIN LATERAL (
+                 SELECT jsonb_build_object('id', p.message_id, 'threadId', p.thread_id, 'role', p.role, 'content', p.content, 'createdAt', p.created_at) AS doc
+                   FROM memory_messages p
+                  WHERE $7::boolean AND p.assistant_id = $1 AND p.user_id = $2 AND p.thread_id = h.thread_id
+                    AND (p.created_at, p.seq) < (h.created_at, h.seq) AND p.role IN ('user', 'assistant')
+                  ORDER BY p.created_at DESC, p.seq DESC LIMIT 1
+               ) before ON true
+               LEFT JOIN LATERAL (
+                 SELECT jsonb_build_object('id', p.message_id, 'threadId', p.thread_id, 'role', p.role, 'content', p.content, 'createdAt', p.created_at) AS doc
+                   FROM memory_messages p
+                  WHERE $7::boolean AND p.assistant_id = $1 AND p.user_id = $2 AND p.thread_id = h.thread_id
+                    AND (p.created_at, p.seq) > (h.created_at, h.seq) AND p.role IN ('user', 'assistant')
+                  ORDER BY p.created_at, p.seq LIMIT 1
+               ) after ON true
+              ORDER BY s.score DESC, h.created_at DESC, h.seq DESC`;
+}
 
 export const RECALL_SQL = {
   // Returns the rows written (new or changed).
@@ -132,79 +249,10 @@ export const RECALL_SQL = {
                 WHERE ${MESSAGE_FILTERS} AND tsv @@ any_q
                 ORDER BY rank DESC, created_at DESC, seq DESC
                 LIMIT $8 OFFSET $9`,
-  /**
-   * The user and assistant messages most relevant to the words of $4, by
-   * Okapi BM25 (k1 = 1.2, b = 0.75) over the scope's messages ($3: one thread,
-   * or all when null), in one statement. The counts are capped so a search
-   * costs the same over a long memory: the number of messages (every role)
-   * at 10,000 and a term's document frequency, counted through the text
-   * index, at 1,000; past those a term's weight barely moves, and the order
-   * of terms by rarity, which is what ranks, is kept. A message's length is
-   * its number of distinct lexemes, the mean length that of the candidates. Messages $5 are
-   * left out; $6 the most returned. With $7, each comes with the messages
-   * just before and after it in its thread (`before`, `after`, as JSON).
-   * The counts are MATERIALIZED: inlined, they would run once per row.
-   * Candidates are the messages with a word of the query that is in
-   * neither a fifth of them nor 1,000 (the rarest word when every one is),
-   * the newest 2,000 at most; every word of the query scores them.
-   */
-  relevant: `WITH terms AS (
-               SELECT DISTINCT t.lexeme FROM unnest(to_tsvector('english', $4)) AS t
-             ), docs AS MATERIALIZED (
-               SELECT count(*)::float8 AS n FROM (SELECT 1 FROM memory_messages
-                WHERE assistant_id = $1 AND user_id = $2 AND ($3::text IS NULL OR thread_id = $3) LIMIT 10000) d
-             ), df AS MATERIALIZED (
-               SELECT t.lexeme, (SELECT count(*) FROM (SELECT 1 FROM memory_messages m
-                                   WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3)
-                                     AND m.role IN ('user', 'assistant') AND m.tsv @@ quote_literal(t.lexeme)::tsquery
-                                   LIMIT 1000) c)::float8 AS df
-                 FROM terms t
-             ), candidates AS (
-               SELECT m.thread_id, m.message_id, m.tsv, length(m.tsv)::float8 AS dl
-                 FROM memory_messages m
-                WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3) AND m.role IN ('user', 'assistant')
-                  AND m.tsv @@ (SELECT COALESCE(string_agg(quote_literal(df.lexeme), ' | ') FILTER (WHERE df.df > 0 AND df.df <= LEAST(docs.n / 5, 999)),
-                                                 (SELECT quote_literal(r.lexeme) FROM df r WHERE r.df > 0 ORDER BY r.df, r.lexeme LIMIT 1),
-                                                 '')::tsquery
-                                  FROM df CROSS JOIN docs)
-                  AND NOT (m.message_id = ANY($5::text[]))
-                ORDER BY m.created_at DESC
-                LIMIT 2000
-             ), mean AS MATERIALIZED (
-               SELECT GREATEST(COALESCE(avg(dl), 1), 1) AS avgdl FROM candidates
-             ), scored AS (
-               SELECT c.thread_id, c.message_id,
-                      sum(ln(1 + (docs.n - df.df + 0.5) / (df.df + 0.5))
-                          * (COALESCE(array_length(u.positions, 1), 1) * 2.2)
-                          / (COALESCE(array_length(u.positions, 1), 1) + 1.2 * (0.25 + 0.75 * c.dl / mean.avgdl))) AS score
-                 FROM candidates c
-                 CROSS JOIN LATERAL unnest(c.tsv) AS u
-                 JOIN df ON df.lexeme = u.lexeme
-                 CROSS JOIN docs CROSS JOIN mean
-                GROUP BY c.thread_id, c.message_id
-                ORDER BY score DESC
-                LIMIT $6
-             )
-             SELECT h.message_id AS "id", h.thread_id AS "threadId", h.role, h.content, h.tool_calls AS "toolCalls",
-                    h.tool_call_id AS "toolCallId", h.created_at AS "createdAt", s.score::float8 AS rank,
-                    before.doc AS "before", after.doc AS "after"
-               FROM scored s
-               JOIN memory_messages h ON h.assistant_id = $1 AND h.user_id = $2 AND h.thread_id = s.thread_id AND h.message_id = s.message_id
-               LEFT JOIN LATERAL (
-                 SELECT jsonb_build_object('id', p.message_id, 'threadId', p.thread_id, 'role', p.role, 'content', p.content, 'createdAt', p.created_at) AS doc
-                   FROM memory_messages p
-                  WHERE $7::boolean AND p.assistant_id = $1 AND p.user_id = $2 AND p.thread_id = h.thread_id
-                    AND (p.created_at, p.seq) < (h.created_at, h.seq) AND p.role IN ('user', 'assistant')
-                  ORDER BY p.created_at DESC, p.seq DESC LIMIT 1
-               ) before ON true
-               LEFT JOIN LATERAL (
-                 SELECT jsonb_build_object('id', p.message_id, 'threadId', p.thread_id, 'role', p.role, 'content', p.content, 'createdAt', p.created_at) AS doc
-                   FROM memory_messages p
-                  WHERE $7::boolean AND p.assistant_id = $1 AND p.user_id = $2 AND p.thread_id = h.thread_id
-                    AND (p.created_at, p.seq) > (h.created_at, h.seq) AND p.role IN ('user', 'assistant')
-                  ORDER BY p.created_at, p.seq LIMIT 1
-               ) after ON true
-              ORDER BY s.score DESC, h.created_at DESC, h.seq DESC`,
+  /** `relevantSql` comparing embeddings with SQL arithmetic (no pgvector needed). */
+  relevant: relevantSql(EXACT_SIMILARITY("$8")),
+  /** The same, comparing embeddings with pgvector's operator. */
+  relevantPgvector: relevantSql(PGVECTOR_SIMILARITY("$8")),
   searchRecent: `SELECT ${MESSAGE_COLUMNS}, 0::float8 AS rank
                    FROM memory_messages
                   WHERE ${MESSAGE_FILTERS}
@@ -220,11 +268,6 @@ const PASSAGE_FILTERS = `assistant_id = $1 AND user_id = $2
   AND ($6::timestamptz IS NULL OR created_at >= $6)
   AND ($7::timestamptz IS NULL OR created_at <= $7)`;
 
-// Embeddings are stored unit-length, so cosine similarity is the dot product.
-// Both vector paths round it to 6 decimals: pgvector sums in single precision
-// and the exact fallback in double, and rounding makes them rank identically.
-const PGVECTOR_SIMILARITY = `round((-(embedding::vector <#> $3::real[]::vector))::numeric, 6)::float8`;
-const EXACT_SIMILARITY = `round((SELECT sum(a::float8 * b::float8) FROM unnest(embedding, $3::real[]) AS t(a, b))::numeric, 6)::float8`;
 
 function vectorSearch(similarity: string): string {
   return `SELECT ${PASSAGE_COLUMNS}, ${similarity} AS score
@@ -248,8 +291,8 @@ export const ARCHIVAL_SQL = {
                 ORDER BY score DESC, created_at DESC, id
                 LIMIT $8`,
   // $3 unit-length query embedding, $8 limit.
-  searchPgvector: vectorSearch(PGVECTOR_SIMILARITY),
-  searchExact: vectorSearch(EXACT_SIMILARITY),
+  searchPgvector: vectorSearch(PGVECTOR_SIMILARITY("$3")),
+  searchExact: vectorSearch(EXACT_SIMILARITY("$3")),
 } as const;
 
 // A user's erasure reaches every assistant, so it filters on user_id alone;

@@ -84,6 +84,12 @@ export interface RelevantQuery {
   limit?: number;
   /** Also return each hit's neighbouring messages in its thread. */
   neighbours?: boolean;
+  /**
+   * Text whose meaning the hits should share (the user's own words, before
+   * stopwords go), compared by embedding when the store has an embeddings
+   * provider; ignored without one.
+   */
+  similarTo?: string;
 }
 
 /** A relevant message with its BM25 score as `rank`, and its neighbours when asked for. */
@@ -96,6 +102,8 @@ export interface RelevantHit extends RecallHit {
 
 /** What context assembly needs from recall memory: relevance search, nothing else. */
 export interface RecallSearcher {
+  /** Whether `relevant` also ranks by meaning (`similarTo`), not by words alone. */
+  readonly semantic?: boolean;
   search(scope: MemoryScope, query: RecallQuery): Promise<RecallPage>;
   /** The user and assistant messages most relevant to `query.text`, best first, in one statement. */
   relevant(scope: MemoryScope, query: RelevantQuery): Promise<RelevantHit[]>;

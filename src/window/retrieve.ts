@@ -67,23 +67,27 @@ export interface RetrieveParams {
 /**
  * Candidate items from recall memory for the new input, best first: the
  * messages that recall memory ranks highest for the input's significant
- * words (BM25, one statement), each with its neighbours in its thread, without
+ * words (BM25, fused with similarity of meaning when recall has embeddings;
+ * one statement), each with its neighbours in its thread, without
  * messages already in the context and without duplicates. An answer alone
  * ("Yes, that one.") or a fact told over two turns rarely carries the fact
  * by itself: the neighbours are what the caller adds as its budget allows.
  */
 export async function retrieveRelevant(params: RetrieveParams): Promise<RetrievedItem[]> {
   const terms = significantTerms(params.queryText);
-  if (terms.length === 0 || params.k <= 0) return [];
-  const search = (text: string) =>
+  const semantic = params.recall.semantic === true && params.queryText.trim() !== "";
+  if ((terms.length === 0 && !semantic) || params.k <= 0) return [];
+  const search = (text: string, similarTo?: string) =>
     params.recall.relevant(params.scope, {
       text,
       ...(params.threadId ? { threadId: params.threadId } : {}),
       excludeIds: [...params.excludeIds],
       limit: Math.min(params.k, 200),
       neighbours: true,
+      ...(similarTo ? { similarTo } : {}),
     });
-  const first = await search(terms.join(" "));
+  // Meaning is compared once, on the user's own words; the expanded query is words only.
+  const first = await search(terms.join(" "), semantic ? params.queryText : undefined);
   const expansion = feedbackTerms(first.slice(0, FEEDBACK_HITS), terms);
   const hits = expansion.length ? fuse(first, await search([...terms, ...expansion].join(" "))) : first;
   const seenIds = new Set(params.excludeIds);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cliSandbox, jsonOf, runMain, type CliSandbox } from "../helpers/cli.js";
 import { startOpenAIServer, type OpenAIServer } from "../helpers/openai-server.js";
 import { DEFAULT_BLOCKS } from "../../src/memory/index.js";
+import { FakeEmbeddings } from "../memory/fake-embeddings.js";
 
 const PERSONA = DEFAULT_BLOCKS[0]!.value!;
 
@@ -14,9 +15,9 @@ describe("threadline run agent", () => {
     server = sandbox = undefined;
   });
 
-  const open = async (script: string[]) => {
-    server = await startOpenAIServer(script);
-    sandbox = await cliSandbox("pglite", { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "", THREADLINE_MODEL: "local-model" });
+  const open = async (script: string[], extra: Record<string, string> = {}, embeddings?: FakeEmbeddings) => {
+    server = await startOpenAIServer(script, embeddings ? { embed: (text) => embeddings.vector(text) } : {});
+    sandbox = await cliSandbox("pglite", { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: "", THREADLINE_MODEL: "local-model", ...extra });
     return sandbox.env;
   };
 
@@ -70,5 +71,23 @@ describe("threadline run agent", () => {
     }
     expect(jsonOf(json).values.context.tokens.system).toBeGreaterThan(0);
     expect(text.stdout).toContain('"includedIds"');
+    expect(server!.embedded).toEqual([]);
+  });
+
+  it("with THREADLINE_EMBEDDINGS, finds by meaning what the user said in another thread", async () => {
+    const concepts = new FakeEmbeddings(256, { kitten: "pet", creature: "pet", household: "home", flat: "home" });
+    const fact = "We adopted a kitten last week, she is called Basil.";
+    const question = "Anything new about the little creature in our household?";
+    const ask = async (env: NodeJS.ProcessEnv) => {
+      expect((await runMain(["run", "agent", "--thread", "a1", "--user", "ada", "--input", fact], env)).code).toBe(0);
+      expect((await runMain(["run", "agent", "--thread", "a2", "--user", "ada", "--input", question], env)).code).toBe(0);
+      return JSON.stringify(server!.requests.at(-1)!.messages);
+    };
+    expect(await ask(await open(["Congratulations!", "Nothing I know of."], {}, concepts))).not.toContain("kitten");
+    await server!.close();
+    await sandbox!.dispose();
+    const shown = await ask(await open(["Congratulations!", "Basil, your kitten."], { THREADLINE_EMBEDDINGS: "local-embed" }, concepts));
+    expect(shown).toContain(fact);
+    expect(server!.embedded.flat()).toEqual(expect.arrayContaining([fact, "Congratulations!", question]));
   });
 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FakeEmbeddings } from "../memory/fake-embeddings.js";
 
 /** One chat-completions request as the server received it. */
 export interface RecordedRequest {
@@ -24,13 +25,21 @@ export interface OpenAIServer {
   /** Base URL to give ChatOpenAI (`…/v1`). */
   url: string;
   requests: RecordedRequest[];
+  /** The texts of every `/embeddings` request, one array per request. */
+  embedded: string[][];
   close(): Promise<void>;
+}
+
+export interface OpenAIServerOptions {
+  /** Embeds a text for `POST /v1/embeddings`; default a hashed bag of words (FakeEmbeddings, 64 dimensions). */
+  embed?: (text: string) => number[];
 }
 
 /**
  * A tiny OpenAI-compatible server on an ephemeral port: `POST
  * /v1/chat/completions`, streaming (SSE, with `tool_calls` deltas and a usage
- * chunk) or not, answering from a script and recording every request.
+ * chunk) or not, answering from a script and recording every request; and
+ * `POST /v1/embeddings`, deterministic.
  *
  * @example
  * const server = await startOpenAIServer(["Hello!"]);
@@ -38,8 +47,12 @@ export interface OpenAIServer {
  */
 export async function startOpenAIServer(
   script: ServerReply[] | ((request: RecordedRequest) => ServerReply),
+  options: OpenAIServerOptions = {},
 ): Promise<OpenAIServer> {
   const requests: RecordedRequest[] = [];
+  const embedded: string[][] = [];
+  const fallback = new FakeEmbeddings();
+  const embed = options.embed ?? ((text: string) => fallback.vector(text));
   let position = 0;
   const server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => {
@@ -49,6 +62,21 @@ export async function startOpenAIServer(
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === "POST" && req.url?.endsWith("/embeddings")) {
+      const body = JSON.parse(await readBody(req)) as { input: string | string[]; model: string };
+      const texts = typeof body.input === "string" ? [body.input] : body.input;
+      embedded.push(texts);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          object: "list",
+          model: body.model,
+          data: texts.map((text, index) => ({ object: "embedding", index, embedding: embed(text) })),
+          usage: { prompt_tokens: texts.length, total_tokens: texts.length },
+        }),
+      );
+      return;
+    }
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
       res.writeHead(404, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
@@ -135,6 +163,7 @@ export async function startOpenAIServer(
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    embedded,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
