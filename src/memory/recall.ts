@@ -192,8 +192,8 @@ export class RecallStore implements RecallSearcher {
    * The user and assistant messages most relevant to `query.text`, best
    * first, ranked by Okapi BM25 over the scope's messages (English stems;
    * stopwords count for nothing), in one statement whatever the number of
-   * words; with `neighbours`, each with the messages just before and after
-   * it in its thread. With an embeddings provider and `query.similarTo`,
+   * words; with `neighbours`, each with the message just before it in its
+   * thread and the two after it. With an embeddings provider and `query.similarTo`,
    * the messages nearest to it in meaning are ranked too and the rankings
    * fused (reciprocal rank), in the same statement. Nothing to rank by: no hits.
    */
@@ -206,7 +206,7 @@ export class RecallStore implements RecallSearcher {
     const vector = query.similarTo?.trim() ? await this.queryEmbedding(query.similarTo) : undefined;
     if (!query.text.trim() && !vector) return [];
     const statement = this.vectorMode === "pgvector" ? RECALL_SQL.relevantPgvector : RECALL_SQL.relevant;
-    const { rows } = await this.db.pool.query<RecallRow & { before: NeighbourRow | null; after: NeighbourRow | null }>(statement, [
+    const { rows } = await this.db.pool.query<RecallRow & Record<"before" | "after" | "afterThat", NeighbourRow | null>>(statement, [
       scope.assistantId,
       scope.userId,
       query.threadId ?? null,
@@ -216,10 +216,11 @@ export class RecallStore implements RecallSearcher {
       query.neighbours === true,
       vector ?? null,
     ]);
-    return rows.map(({ before, after, ...row }) => ({
+    return rows.map(({ before, after, afterThat, ...row }) => ({
       ...toHit(row),
       ...(before ? { before: neighbourOf(before) } : {}),
       ...(after ? { after: neighbourOf(after) } : {}),
+      ...(afterThat ? { afterThat: neighbourOf(afterThat) } : {}),
     }));
   }
 

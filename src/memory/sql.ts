@@ -116,12 +116,15 @@ const UPSERT_MESSAGES = `INSERT INTO memory_messages
  * index, at 1,000; past those a term's weight barely moves, and the order
  * of terms by rarity, which is what ranks, is kept. A message's length is
  * its number of distinct lexemes, the mean length that of the candidates. Messages $5 are
- * left out; $6 the most returned. With $7, each comes with the messages
- * just before and after it in its thread (`before`, `after`, as JSON).
+ * left out; $6 the most returned. With $7, each comes with the message
+ * just before it in its thread and the two after it (`before`, `after`,
+ * `afterThat`, as JSON): a story told to an assistant goes on in the
+ * user's next message, past the reply between.
  * The counts are MATERIALIZED: inlined, they would run once per row.
  * Candidates are the messages with a word of the query that is in
- * neither a fifth of them nor 1,000 (the rarest word when every one is),
- * the newest 2,000 at most; every word of the query scores them.
+ * neither a fifth of them nor 1,000 (any word in 100 or fewer: a small
+ * memory is searched whole; the rarest word when every one is common), the
+ * newest 2,000 at most; every word of the query scores them.
  *
  * With a query embedding ($8, unit-length), the messages nearest to it in
  * meaning (among the newest 10,000 with an embedding of its size) are ranked
@@ -144,7 +147,7 @@ function relevantSql(similarity: string): string {
                SELECT m.thread_id, m.message_id, m.created_at, m.seq, m.tsv, length(m.tsv)::float8 AS dl
                  FROM memory_messages m
                 WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3) AND m.role IN ('user', 'assistant')
-                  AND m.tsv @@ (SELECT COALESCE(string_agg(quote_literal(df.lexeme), ' | ') FILTER (WHERE df.df > 0 AND df.df <= LEAST(docs.n / 5, 999)),
+                  AND m.tsv @@ (SELECT COALESCE(string_agg(quote_literal(df.lexeme), ' | ') FILTER (WHERE df.df > 0 AND df.df <= GREATEST(LEAST(docs.n / 5, 999), 100)),
                                                  (SELECT quote_literal(r.lexeme) FROM df r WHERE r.df > 0 ORDER BY r.df, r.lexeme LIMIT 1),
                                                  '')::tsquery
                                   FROM df CROSS JOIN docs)
@@ -189,7 +192,7 @@ function relevantSql(similarity: string): string {
              )
              SELECT h.message_id AS "id", h.thread_id AS "threadId", h.role, h.content, h.tool_calls AS "toolCalls",
                     h.tool_call_id AS "toolCallId", h.created_at AS "createdAt", s.score AS rank,
-                    before.doc AS "before", after.doc AS "after"
+                    before.doc AS "before", after.docs -> 0 AS "after", after.docs -> 1 AS "afterThat"
                FROM fused s
                JOIN memory_messages h ON h.assistant_id = $1 AND h.user_id = $2 AND h.thread_id = s.thread_id AND h.message_id = s.message_id
                LEFT JOIN LATERAL (
@@ -200,11 +203,13 @@ function relevantSql(similarity: string): string {
                   ORDER BY p.created_at DESC, p.seq DESC LIMIT 1
                ) before ON true
                LEFT JOIN LATERAL (
-                 SELECT jsonb_build_object('id', p.message_id, 'threadId', p.thread_id, 'role', p.role, 'content', p.content, 'createdAt', p.created_at) AS doc
-                   FROM memory_messages p
-                  WHERE $7::boolean AND p.assistant_id = $1 AND p.user_id = $2 AND p.thread_id = h.thread_id
-                    AND (p.created_at, p.seq) > (h.created_at, h.seq) AND p.role IN ('user', 'assistant')
-                  ORDER BY p.created_at, p.seq LIMIT 1
+                 SELECT jsonb_agg(n.doc ORDER BY n.created_at, n.seq) AS docs
+                   FROM (SELECT jsonb_build_object('id', p.message_id, 'threadId', p.thread_id, 'role', p.role, 'content', p.content, 'createdAt', p.created_at) AS doc,
+                                p.created_at, p.seq
+                           FROM memory_messages p
+                          WHERE $7::boolean AND p.assistant_id = $1 AND p.user_id = $2 AND p.thread_id = h.thread_id
+                            AND (p.created_at, p.seq) > (h.created_at, h.seq) AND p.role IN ('user', 'assistant')
+                          ORDER BY p.created_at, p.seq LIMIT 2) AS n
                ) after ON true
               ORDER BY s.score DESC, h.created_at DESC, h.seq DESC`;
 }

@@ -98,6 +98,8 @@ export interface RelevantHit extends RecallHit {
   before?: RecallMessage;
   /** The user or assistant message just after it in its thread. */
   after?: RecallMessage;
+  /** The one after that (the user's next message, when `after` is the reply to it). */
+  afterThat?: RecallMessage;
 }
 
 /** What context assembly needs from recall memory: relevance search, nothing else. */

@@ -4,7 +4,7 @@ import type { AssembleInput, AssembledContext } from "./types.js";
 import { textOf } from "./messages.js";
 import { planHistory } from "./history.js";
 import type { RecallHit } from "../memory/types.js";
-import { renderHit, retrieveRelevant } from "./retrieve.js";
+import { renderHit, retrieveRelevant, type RetrievedItem } from "./retrieve.js";
 import { groupUnits, unitMessages, type MessageUnit } from "./turns.js";
 
 export const SUMMARY_HEADING = "Summary of earlier conversation:";
@@ -110,7 +110,8 @@ function retrievedSection(lines: readonly string[]): string {
  * Fills the retrieved section best-first up to its cap: first the relevant
  * messages alone in rank order (a message that does not fit is skipped, a
  * smaller one after it may still fit), then, while tokens are left, the
- * message before each of them and then the one after, again in rank order.
+ * message before each of them, then the one after, then the one after that,
+ * each round in rank order.
  * Lines are ordered by time, so a later correction reads after the fact it
  * corrects and neighbours read as the exchange they were.
  */
@@ -132,6 +133,7 @@ async function selectRetrieved(
     excludeIds: new Set(inContext.flatMap((m) => (m.id ? [m.id] : []))),
     excludeTexts: new Set(inContext.map(textOf).filter((t) => t.length > 0)),
     k: input.options.retrieveK,
+    ...(input.options.rewriteQuery && input.rewrite ? { rewrite: input.rewrite } : {}),
   });
   // Lines are priced one by one (their sum is the section's cost to within a
   // token or so each), and the whole section exactly once at the end.
@@ -145,8 +147,12 @@ async function selectRetrieved(
     used += cost;
   };
   for (const item of items) tryAdd(item.hit);
-  for (const side of ["before", "after"] as const) {
-    for (const item of items) if (chosen.has(item.hit.id)) for (const neighbour of item[side]) tryAdd(neighbour);
+  const rounds = [(i: RetrievedItem) => i.before[0], (i: RetrievedItem) => i.after[0], (i: RetrievedItem) => i.after[1]];
+  for (const neighbourOf of rounds) {
+    for (const item of items) {
+      const neighbour = neighbourOf(item);
+      if (neighbour && chosen.has(item.hit.id)) tryAdd(neighbour);
+    }
   }
   // What the estimate let through beyond the cap goes, last chosen first.
   while (chosen.size > 0 && sectionCost(render(chosen.values())) > cap) chosen.delete([...chosen.keys()].at(-1)!);

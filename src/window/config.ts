@@ -13,6 +13,7 @@ export const DEFAULT_CONTEXT_OPTIONS: ContextOptions = {
   summariseAt: 0.8,
   retrieveK: 40,
   retrievalScope: "user",
+  rewriteQuery: false,
 };
 
 const budgetSchema = z
@@ -50,6 +51,7 @@ export const contextOptionsSchema = z
     retrieveK: z.number().int().nonnegative().default(DEFAULT_CONTEXT_OPTIONS.retrieveK),
     summaryMaxTokens: positiveInt.optional(),
     retrievalScope: z.enum(["user", "thread"]).default("user"),
+    rewriteQuery: z.boolean().default(false),
   })
   .strict();
 

@@ -11,6 +11,7 @@ export { contextOptionsSchema, DEFAULT_CONTEXT_OPTIONS, parseContextOptions } fr
 export { summaryMaxTokens } from "./history.js";
 export { prepareContext, type PrepareInput, type PreparedContext } from "./prepare.js";
 export { significantTerms } from "./retrieve.js";
+export { createQueryRewriter, type QueryRewriter, type RewriteModel } from "./rewrite.js";
 export {
   datedLine,
   summariseSafely,

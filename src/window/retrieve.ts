@@ -1,4 +1,5 @@
 import type { MemoryScope, RecallHit, RecallMessage, RecallSearcher, RelevantHit } from "../memory/types.js";
+import type { QueryRewriter } from "./rewrite.js";
 
 /**
  * Words that carry no topic in a question. Postgres drops its own English
@@ -46,7 +47,7 @@ export interface RetrievedItem {
   hit: RecallHit;
   /** The message just before it, when fresh. */
   before: RecallHit[];
-  /** The message just after it, when fresh. */
+  /** The messages just after it (the next, then the one after that), when fresh. */
   after: RecallHit[];
 }
 
@@ -62,6 +63,8 @@ export interface RetrieveParams {
   excludeTexts: ReadonlySet<string>;
   /** The most relevant messages considered. */
   k: number;
+  /** Adds search words to the user's own (a chat model's rewrite); a failure adds none. */
+  rewrite?: QueryRewriter;
 }
 
 /**
@@ -74,7 +77,9 @@ export interface RetrieveParams {
  * by itself: the neighbours are what the caller adds as its budget allows.
  */
 export async function retrieveRelevant(params: RetrieveParams): Promise<RetrievedItem[]> {
-  const terms = significantTerms(params.queryText);
+  const extra = params.rewrite && params.k > 0 ? await params.rewrite(params.queryText).catch(() => "") : "";
+  // The user's own words first, so a long rewrite cannot crowd them out.
+  const terms = significantTerms(extra ? `${params.queryText}\n${extra}` : params.queryText);
   const semantic = params.recall.semantic === true && params.queryText.trim() !== "";
   if ((terms.length === 0 && !semantic) || params.k <= 0) return [];
   const search = (text: string, similarTo?: string) =>
@@ -102,7 +107,7 @@ export async function retrieveRelevant(params: RetrieveParams): Promise<Retrieve
     // A neighbour that is itself a hit comes as one, in its own rank.
     const around = (ms: (RecallMessage | undefined)[]) =>
       ms.flatMap((m) => (m && !hitIds.has(m.id) && !params.excludeIds.has(m.id) && !params.excludeTexts.has(m.content) && m.content.trim() ? [{ ...m, rank: 0 }] : []));
-    items.push({ hit, before: around([hit.before]), after: around([hit.after]) });
+    items.push({ hit, before: around([hit.before]), after: around([hit.after, hit.afterThat]) });
   }
   return items;
 }
@@ -111,18 +116,57 @@ export async function retrieveRelevant(params: RetrieveParams): Promise<Retrieve
 const FEEDBACK_HITS = 3;
 const FEEDBACK_TERMS = 8;
 
+/** Names the expansion adds at most, besides its words. */
+const FEEDBACK_NAMES = 3;
+
 /**
  * Words of the best first hits (and the messages around them) that the
- * query lacks, most shared first: what the user called the thing then, which
- * the question may not repeat ("cello" for "instrument").
+ * query lacks, most shared first, and the names they mention. A question asks about a person or place by what they are to
+ * the user ("my brother"), and the hit that says so ("my brother Tariq")
+ * gives the name the rest of the history uses; the other words are what the
+ * user called the thing then ("cello" for "instrument").
  */
 function feedbackTerms(top: readonly RelevantHit[], query: readonly string[]): string[] {
   const counts = new Map<string, number>();
+  const names = new Map<string, number>();
   for (const hit of top) {
-    const words = new Set([hit, hit.before, hit.after].flatMap((m) => (m ? significantTerms(m.content) : [])));
-    for (const word of words) if (!query.includes(word) && !/^\d+$/.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    const texts = [hit, hit.before, hit.after].flatMap((m) => (m ? [m.content] : []));
+    for (const word of new Set(texts.flatMap(significantTerms))) {
+      if (!query.includes(word) && !/^\d+$/.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+    for (const name of new Set(texts.flatMap(namesIn))) if (!query.includes(name)) names.set(name, (names.get(name) ?? 0) + 1);
   }
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, FEEDBACK_TERMS).map(([word]) => word);
+  const mostShared = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([word]) => word);
+  const words = mostShared(counts).slice(0, FEEDBACK_TERMS);
+  return [...words, ...mostShared(names).filter((name) => !words.includes(name)).slice(0, FEEDBACK_NAMES)];
+}
+
+// Titles and calendar words are capitalised but name nobody.
+const CALENDAR = new Set(
+  "mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split(" "),
+);
+
+/**
+ * The names a text mentions, lowercased: capitalised words inside a
+ * sentence ("my brother Tariq", "in Biarritz"), and a sentence's first word
+ * when an apposition follows it ("Saoirse, our neighbour, …"). Stopwords,
+ * "I", titles and calendar words are not names.
+ */
+export function namesIn(text: string): string[] {
+  const names: string[] = [];
+  for (const sentence of text.split(/(?<=[.!?…])\s+|\n+/)) {
+    const words = [...sentence.matchAll(/[\p{L}][\p{L}'’-]*/gu)];
+    words.forEach((match, i) => {
+      const word = match[0].replace(/['’]s$/, "");
+      if (!/^\p{Lu}\p{Ll}/u.test(word)) return;
+      const after = sentence.slice(match.index + match[0].length);
+      if (i === 0 && !/^,\s+(?:my|our|his|her|their|the|a|an)\b/i.test(after)) return;
+      const lower = word.toLowerCase();
+      if (STOPWORDS.has(lower) || CALENDAR.has(lower)) return;
+      if (!names.includes(lower)) names.push(lower);
+    });
+  }
+  return names;
 }
 
 /** Reciprocal rank fusion of the two rankings, the query's own counting double. */

@@ -1,5 +1,6 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { MemoryScope, RecallSearcher } from "../memory/types.js";
+import type { QueryRewriter } from "./rewrite.js";
 import type { DroppedMessage } from "./turns.js";
 
 /** How the history part of the context window is chosen. */
@@ -45,6 +46,12 @@ export interface ContextOptions {
    * conversations) or only the current thread ("thread").
    */
   retrievalScope?: "user" | "thread";
+  /**
+   * Before retrieval, ask the chat model for more search words (synonyms,
+   * the names things may have had): one more model call per turn, off by
+   * default. Needs `rewrite` in the assembly's input; a failed call adds no words.
+   */
+  rewriteQuery?: boolean;
 }
 
 export interface AssembleInput {
@@ -58,6 +65,8 @@ export interface AssembleInput {
   recall?: RecallSearcher;
   counter: TokenCounter;
   options: ContextOptions;
+  /** The query rewriter `options.rewriteQuery` uses (see `createQueryRewriter`). */
+  rewrite?: QueryRewriter;
 }
 
 export interface AssembledContext {

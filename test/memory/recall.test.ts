@@ -164,12 +164,14 @@ describeBackends("recall memory", (db) => {
     const hits = await memory.recall.relevant(ada, { text: "weekend saxophone", neighbours: true });
     expect(statements).toHaveBeenCalledTimes(1);
     statements.mockRestore();
-    // Only the rare word picks candidates while one is there; every word scores them.
-    expect(hits.map((h) => h.id)).toEqual(["t1-0"]);
+    // The rare word outweighs the common one, however often that is repeated.
+    expect(hits.map((h) => h.id)).toEqual(["t1-0", "t2-2", "t2-0", "t2-1", "t1-1"]);
+    expect(hits[0]!.rank).toBeGreaterThan(hits[1]!.rank);
     expect(hits[0]!.rank).toBeGreaterThan(0);
     expect(hits[0]!.before).toBeUndefined();
     expect(hits[0]!.after).toMatchObject({ id: "t1-1", role: "assistant", content: "A weekend well spent. Alto or tenor?" });
     expect(hits[0]!.after!.createdAt).toEqual(new Date(start + 60_000));
+    expect(hits[0]!.afterThat).toMatchObject({ id: "t1-2", role: "user", content: "Tenor, second hand" });
 
     // Without it, the common word ranks: the message that repeats it most, in a short message, first.
     const common = await memory.recall.relevant(ada, { text: "weekend saxophone", excludeIds: ["t1-0"], threadId: "t2" });
@@ -179,5 +181,14 @@ describeBackends("recall memory", (db) => {
     expect((await memory.recall.relevant(ada, { text: "weekend", excludeIds: ["t2-2"], limit: 2 })).map((h) => h.id)).not.toContain("t2-2");
     expect(await memory.recall.relevant(ada, { text: "the and of" })).toEqual([]);
     await expect(memory.recall.relevant(ada, { text: "x", limit: 0 })).rejects.toThrow(InvalidInputError);
+  });
+
+  it("over a long memory, takes candidates from the rarer words only, and every word scores them", async () => {
+    const memory = await createMemory(db());
+    const common = Array.from({ length: 600 }, (_, i) => new HumanMessage({ id: `c${i}`, content: `weekend number ${i}` }));
+    await memory.recall.append(ada, "t1", [...common, new HumanMessage({ id: "rare", content: "a weekend with the saxophone" }), new HumanMessage({ id: "rare2", content: "saxophone reeds" })]);
+    const hits = await memory.recall.relevant(ada, { text: "weekend saxophone" });
+    expect(hits.map((h) => h.id)).toEqual(["rare", "rare2"]);
+    expect(hits[0]!.rank).toBeGreaterThan(hits[1]!.rank);
   });
 });

@@ -67,7 +67,8 @@ export class FakeRecall implements RecallSearcher {
       const at = own.findIndex((h) => h.id === hit.id);
       const before = query.neighbours ? own[at - 1] : undefined;
       const after = query.neighbours ? own[at + 1] : undefined;
-      return { ...hit, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+      const afterThat = query.neighbours ? own[at + 2] : undefined;
+      return { ...hit, ...(before ? { before } : {}), ...(after ? { after } : {}), ...(afterThat ? { afterThat } : {}) };
     });
   }
 }

@@ -122,6 +122,7 @@ describe("parseContextOptions", () => {
       summariseAt: 0.8,
       retrieveK: 40,
       retrievalScope: "user",
+      rewriteQuery: false,
     });
   });
 

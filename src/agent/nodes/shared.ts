@@ -4,6 +4,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { BaseMessage } from "@langchain/core/messages";
 import { assembleContext } from "../../window/assemble.js";
 import { createTokenCounter } from "../../window/tokens.js";
+import { createQueryRewriter } from "../../window/rewrite.js";
 import type { AssembledContext } from "../../window/types.js";
 import type { CoreBlockDefinition, MemoryService } from "../../memory/index.js";
 import { modelNameOf } from "../../models/config.js";
@@ -106,6 +107,7 @@ export function assemble(
     recall: services.memory.recall,
     counter: createTokenCounter(modelName),
     options: run.context,
+    ...(run.context.rewriteQuery ? { rewrite: createQueryRewriter(model.withConfig({ tags: ["nostream"] })) } : {}),
   });
   lastWindows.delete(thread);
   lastWindows.set(thread, { key, assembled });

@@ -1,0 +1,42 @@
+import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
+import { flattenContent } from "../memory/messages.js";
+
+/** A chat model as the query rewrite uses it (a LangChain chat model, tagged so its tokens are not streamed). */
+export interface RewriteModel {
+  invoke(messages: BaseMessage[]): Promise<{ content: unknown }>;
+}
+
+/**
+ * Turns the user's new message into extra search words for recall memory:
+ * what the words of the question may have been when the user said the thing
+ * ("the little creature" → "pet kitten puppy cat dog").
+ */
+export type QueryRewriter = (text: string) => Promise<string>;
+
+const INSTRUCTIONS =
+  "You turn a user's message into search words for finding what they said in earlier conversations. " +
+  "Answer with one line of at most 20 plain words: the message's key words and the other words the user " +
+  "may have used for the same people, places, things and events (synonyms, more specific or general terms, " +
+  "likely names of the thing). No sentences, no punctuation, no answer to the message itself.";
+
+/** The most characters of a rewrite kept; a model that rambles adds noise, not recall. */
+const MAX_REWRITE_CHARS = 400;
+
+/**
+ * A query rewriter on a chat model. It is asked for search words only; a
+ * failed or empty call gives no extra words (see `retrieveRelevant`), so
+ * retrieval goes on by the user's own words.
+ *
+ * @example
+ * const rewrite = createQueryRewriter(chat.withConfig({ tags: ["nostream"] }));
+ * await rewrite("which instrument am I learning?"); // "instrument learning lessons cello piano guitar violin"
+ */
+export function createQueryRewriter(model: RewriteModel): QueryRewriter {
+  return async (text) => {
+    const reply = await model.invoke([new SystemMessage(INSTRUCTIONS), new HumanMessage(text)]);
+    return flattenContent(reply.content)
+      .replace(/\s+/g, " ")
+      .trim()
+      .slice(0, MAX_REWRITE_CHARS);
+  };
+}
