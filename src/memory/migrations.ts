@@ -101,5 +101,103 @@ export const memoryMigrations: MigrationSet = {
       name: "recall_embeddings",
       up: "ALTER TABLE memory_messages ADD COLUMN embedding real[]",
     },
+    {
+      // Counts every model call reads, kept as rows change instead of counted
+      // each time: how many messages and passages a scope has (the prompt's
+      // memory metadata, BM25's document count) and in how many of its user
+      // and assistant messages each word is (BM25's document frequency). The
+      // triggers see each statement's rows at once, and write in key order so
+      // two statements of one user wait for each other instead of deadlocking.
+      name: "memory_statistics",
+      up: [
+        `CREATE TABLE memory_counts (
+          assistant_id text   NOT NULL,
+          user_id      text   NOT NULL,
+          messages     bigint NOT NULL DEFAULT 0,
+          passages     bigint NOT NULL DEFAULT 0,
+          PRIMARY KEY (assistant_id, user_id)
+        )`,
+        `CREATE TABLE memory_terms (
+          assistant_id text   NOT NULL,
+          user_id      text   NOT NULL,
+          lexeme       text   NOT NULL,
+          df           bigint NOT NULL,
+          PRIMARY KEY (assistant_id, user_id, lexeme)
+        )`,
+        `INSERT INTO memory_counts (assistant_id, user_id, messages, passages)
+         SELECT assistant_id, user_id, sum(messages), sum(passages)
+           FROM (SELECT assistant_id, user_id, count(*) AS messages, 0 AS passages FROM memory_messages GROUP BY 1, 2
+                 UNION ALL
+                 SELECT assistant_id, user_id, 0, count(*) FROM memory_passages GROUP BY 1, 2) c
+          GROUP BY 1, 2`,
+        `INSERT INTO memory_terms (assistant_id, user_id, lexeme, df)
+         SELECT m.assistant_id, m.user_id, w.lexeme, count(*)
+           FROM memory_messages m CROSS JOIN LATERAL unnest(tsvector_to_array(m.tsv)) AS w(lexeme)
+          WHERE m.role IN ('user', 'assistant')
+          GROUP BY 1, 2, 3`,
+        // The rows a statement changed, as (scope, role, words, +1 or -1):
+        // an update counts as its old row leaving and its new row coming.
+        `CREATE FUNCTION memory_messages_statistics() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+         DECLARE
+           changed text := CASE TG_OP
+             WHEN 'INSERT' THEN 'SELECT assistant_id, user_id, role, tsv, 1 AS sign FROM added'
+             WHEN 'DELETE' THEN 'SELECT assistant_id, user_id, role, tsv, -1 AS sign FROM removed'
+             ELSE 'SELECT assistant_id, user_id, role, tsv, 1 AS sign FROM added UNION ALL SELECT assistant_id, user_id, role, tsv, -1 FROM removed'
+           END;
+         BEGIN
+           EXECUTE format($q$
+             WITH r AS MATERIALIZED (%s),
+             counted AS (
+               INSERT INTO memory_counts AS c (assistant_id, user_id, messages)
+               SELECT assistant_id, user_id, sum(sign) FROM r GROUP BY 1, 2 HAVING sum(sign) <> 0 ORDER BY 1, 2
+               ON CONFLICT (assistant_id, user_id) DO UPDATE SET messages = c.messages + EXCLUDED.messages
+             )
+             INSERT INTO memory_terms AS t (assistant_id, user_id, lexeme, df)
+             SELECT r.assistant_id, r.user_id, w.lexeme, sum(r.sign)
+               FROM r CROSS JOIN LATERAL unnest(tsvector_to_array(r.tsv)) AS w(lexeme)
+              WHERE r.role IN ('user', 'assistant')
+              GROUP BY 1, 2, 3 HAVING sum(r.sign) <> 0 ORDER BY 1, 2, 3
+             ON CONFLICT (assistant_id, user_id, lexeme) DO UPDATE SET df = t.df + EXCLUDED.df$q$, changed);
+           -- What reaches zero goes: an erased user leaves no word and no count behind.
+           IF TG_OP <> 'INSERT' THEN
+             DELETE FROM memory_counts c USING (SELECT DISTINCT assistant_id, user_id FROM removed) s
+              WHERE c.assistant_id = s.assistant_id AND c.user_id = s.user_id AND c.messages = 0 AND c.passages = 0;
+             DELETE FROM memory_terms t
+              USING (SELECT DISTINCT r.assistant_id, r.user_id, w.lexeme
+                       FROM removed r CROSS JOIN LATERAL unnest(tsvector_to_array(r.tsv)) AS w(lexeme)) s
+              WHERE t.assistant_id = s.assistant_id AND t.user_id = s.user_id AND t.lexeme = s.lexeme AND t.df <= 0;
+           END IF;
+           RETURN NULL;
+         END $$`,
+        `CREATE TRIGGER memory_messages_added AFTER INSERT ON memory_messages
+           REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION memory_messages_statistics()`,
+        `CREATE TRIGGER memory_messages_changed AFTER UPDATE ON memory_messages
+           REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION memory_messages_statistics()`,
+        `CREATE TRIGGER memory_messages_removed AFTER DELETE ON memory_messages
+           REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION memory_messages_statistics()`,
+        `CREATE FUNCTION memory_passages_statistics() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+         BEGIN
+           IF TG_OP IN ('INSERT', 'UPDATE') THEN
+             INSERT INTO memory_counts AS c (assistant_id, user_id, passages)
+             SELECT assistant_id, user_id, count(*) FROM added GROUP BY 1, 2 ORDER BY 1, 2
+             ON CONFLICT (assistant_id, user_id) DO UPDATE SET passages = c.passages + EXCLUDED.passages;
+           END IF;
+           IF TG_OP IN ('DELETE', 'UPDATE') THEN
+             INSERT INTO memory_counts AS c (assistant_id, user_id, passages)
+             SELECT assistant_id, user_id, -count(*) FROM removed GROUP BY 1, 2 ORDER BY 1, 2
+             ON CONFLICT (assistant_id, user_id) DO UPDATE SET passages = c.passages + EXCLUDED.passages;
+             DELETE FROM memory_counts c USING (SELECT DISTINCT assistant_id, user_id FROM removed) s
+              WHERE c.assistant_id = s.assistant_id AND c.user_id = s.user_id AND c.messages = 0 AND c.passages = 0;
+           END IF;
+           RETURN NULL;
+         END $$`,
+        `CREATE TRIGGER memory_passages_added AFTER INSERT ON memory_passages
+           REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION memory_passages_statistics()`,
+        `CREATE TRIGGER memory_passages_changed AFTER UPDATE ON memory_passages
+           REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION memory_passages_statistics()`,
+        `CREATE TRIGGER memory_passages_removed AFTER DELETE ON memory_passages
+           REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION memory_passages_statistics()`,
+      ],
+    },
   ],
 };

@@ -50,9 +50,11 @@ export const CORE_SQL = {
   delete: `DELETE FROM memory_blocks WHERE assistant_id = $1 AND user_id = $2 AND label = $3`,
 } as const;
 
+// The counts come from memory_counts, which triggers keep (see the
+// memory_statistics migration): one row read, however long the memory.
 export const STATS_SQL = {
-  get: `SELECT (SELECT count(*) FROM memory_messages WHERE assistant_id = $1 AND user_id = $2)::int AS "recallCount",
-               (SELECT count(*) FROM memory_passages WHERE assistant_id = $1 AND user_id = $2)::int AS "archivalCount",
+  get: `SELECT COALESCE((SELECT messages FROM memory_counts WHERE assistant_id = $1 AND user_id = $2), 0)::int AS "recallCount",
+               COALESCE((SELECT passages FROM memory_counts WHERE assistant_id = $1 AND user_id = $2), 0)::int AS "archivalCount",
                (SELECT max(updated_at) FROM memory_blocks
                  WHERE assistant_id = $1 AND user_id = $2 AND version > 1) AS "lastEditedAt"`,
 } as const;
@@ -110,17 +112,21 @@ const UPSERT_MESSAGES = `INSERT INTO memory_messages
 /**
  * The user and assistant messages most relevant to the words of $4, by
  * Okapi BM25 (k1 = 1.2, b = 0.75) over the scope's messages ($3: one thread,
- * or all when null), in one statement. The counts are capped so a search
- * costs the same over a long memory: the number of messages (every role)
- * at 10,000 and a term's document frequency, counted through the text
- * index, at 1,000; past those a term's weight barely moves, and the order
- * of terms by rarity, which is what ranks, is kept. A message's length is
+ * or all when null), in one statement. Over all threads the number of
+ * messages (every role) and each word's document frequency are read from
+ * memory_counts and memory_terms, which triggers keep, so a search costs the
+ * same over a long memory. In one thread they are counted, capped at 10,000
+ * messages and 1,000 per word: past those a word's weight barely moves, and
+ * the order of words by rarity, which is what ranks, is kept. A message's length is
  * its number of distinct lexemes, the mean length that of the candidates. Messages $5 are
  * left out; $6 the most returned. With $7, each comes with the message
  * just before it in its thread and the two after it (`before`, `after`,
  * `afterThat`, as JSON): a story told to an assistant goes on in the
  * user's next message, past the reply between.
- * The counts are MATERIALIZED: inlined, they would run once per row.
+ * The counts are MATERIALIZED: inlined, they would run once per row. A
+ * candidate's words are narrowed to the query's before they are unnested
+ * (weighted 'A' and filtered), so scoring reads a few lexemes per message
+ * rather than all of them.
  * Candidates are the messages with a word of the query that is in
  * neither a fifth of them nor 1,000 (any word in 100 or fewer: a small
  * memory is searched whole; the rarest word when every one is common), the
@@ -135,13 +141,18 @@ function relevantSql(similarity: string): string {
   return `WITH terms AS (
                SELECT DISTINCT t.lexeme FROM unnest(to_tsvector('english', $4)) AS t
              ), docs AS MATERIALIZED (
-               SELECT count(*)::float8 AS n FROM (SELECT 1 FROM memory_messages
-                WHERE assistant_id = $1 AND user_id = $2 AND ($3::text IS NULL OR thread_id = $3) LIMIT 10000) d
+               SELECT (CASE WHEN $3::text IS NULL
+                            THEN COALESCE((SELECT messages FROM memory_counts WHERE assistant_id = $1 AND user_id = $2), 0)
+                            ELSE (SELECT count(*) FROM (SELECT 1 FROM memory_messages
+                                   WHERE assistant_id = $1 AND user_id = $2 AND thread_id = $3 LIMIT 10000) d) END)::float8 AS n
              ), df AS MATERIALIZED (
-               SELECT t.lexeme, (SELECT count(*) FROM (SELECT 1 FROM memory_messages m
-                                   WHERE m.assistant_id = $1 AND m.user_id = $2 AND ($3::text IS NULL OR m.thread_id = $3)
+               SELECT t.lexeme,
+                      (CASE WHEN $3::text IS NULL
+                            THEN COALESCE((SELECT s.df FROM memory_terms s WHERE s.assistant_id = $1 AND s.user_id = $2 AND s.lexeme = t.lexeme), 0)
+                            ELSE (SELECT count(*) FROM (SELECT 1 FROM memory_messages m
+                                   WHERE m.assistant_id = $1 AND m.user_id = $2 AND m.thread_id = $3
                                      AND m.role IN ('user', 'assistant') AND m.tsv @@ quote_literal(t.lexeme)::tsquery
-                                   LIMIT 1000) c)::float8 AS df
+                                   LIMIT 1000) c) END)::float8 AS df
                  FROM terms t
              ), candidates AS (
                SELECT m.thread_id, m.message_id, m.created_at, m.seq, m.tsv, length(m.tsv)::float8 AS dl
@@ -162,7 +173,7 @@ function relevantSql(similarity: string): string {
                           * (COALESCE(array_length(u.positions, 1), 1) * 2.2)
                           / (COALESCE(array_length(u.positions, 1), 1) + 1.2 * (0.25 + 0.75 * c.dl / mean.avgdl))) AS score
                  FROM candidates c
-                 CROSS JOIN LATERAL unnest(c.tsv) AS u
+                 CROSS JOIN LATERAL unnest(ts_filter(setweight(c.tsv, 'A', (SELECT array_agg(lexeme) FROM terms)), '{a}')) AS u
                  JOIN df ON df.lexeme = u.lexeme
                  CROSS JOIN docs CROSS JOIN mean
                 GROUP BY c.thread_id, c.message_id, c.created_at, c.seq
@@ -242,7 +253,7 @@ export const RECALL_SQL = {
   delete: `DELETE FROM memory_messages WHERE assistant_id = $1 AND user_id = $2 AND thread_id = $3 AND message_id = $4`,
   // Every scope's rows of the thread: a deleted or expired thread leaves nothing.
   deleteThread: `DELETE FROM memory_messages WHERE thread_id = $1`,
-  count: `SELECT count(*)::int AS n FROM memory_messages WHERE assistant_id = $1 AND user_id = $2`,
+  count: `SELECT COALESCE((SELECT messages FROM memory_counts WHERE assistant_id = $1 AND user_id = $2), 0)::int AS n`,
   // When each of the messages $4 of thread $3 was recorded (the primary key finds them).
   times: `SELECT message_id AS "id", created_at AS "createdAt" FROM memory_messages
            WHERE assistant_id = $1 AND user_id = $2 AND thread_id = $3 AND message_id = ANY($4::text[])`,

@@ -14,6 +14,7 @@ describeBackends("memory migrations", (db) => {
     );
     expect(rows.map((r) => `${r.tablename}.${r.indexname}`)).toEqual([
       "memory_blocks.memory_blocks_pkey",
+      "memory_counts.memory_counts_pkey",
       "memory_messages.memory_messages_pkey",
       "memory_messages.memory_messages_scope_time_idx",
       "memory_messages.memory_messages_thread_seq_idx",
@@ -23,6 +24,7 @@ describeBackends("memory migrations", (db) => {
       "memory_passages.memory_passages_scope_time_idx",
       "memory_passages.memory_passages_tags_idx",
       "memory_passages.memory_passages_tsv_idx",
+      "memory_terms.memory_terms_pkey",
     ]);
     const vectorColumns = await db().pool.query(
       "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = $1 AND udt_name = 'vector'",
