@@ -37,7 +37,7 @@ export interface RecallStoreOptions {
    * Told when the embeddings provider fails. The messages are recorded all
    * the same, without an embedding (found by their words; recording the same
    * message again adds it), and a search goes on by its words alone. Default:
-   * a process warning.
+   * a process warning, once until the provider answers again.
    */
   onEmbeddingError?: (err: unknown) => void;
 }
@@ -65,7 +65,7 @@ export class RecallStore implements RecallSearcher {
   ) {
     if (options.embeddings) this.embeddings = options.embeddings;
     this.vectorMode = options.vectorMode ?? "exact";
-    this.onEmbeddingError = options.onEmbeddingError ?? warnEmbeddingFailure;
+    this.onEmbeddingError = options.onEmbeddingError ?? this.warnOncePerOutage;
   }
 
   /** Whether `relevant` also ranks by meaning (an embeddings provider is configured). */
@@ -262,6 +262,7 @@ export class RecallStore implements RecallSearcher {
     let vectors: number[][];
     try {
       vectors = await this.embeddings.embedDocuments(targets.map((r) => r.content));
+      this.outage = false;
     } catch (err) {
       this.onEmbeddingError(err);
       return records;
@@ -277,17 +278,23 @@ export class RecallStore implements RecallSearcher {
   private async queryEmbedding(text: string): Promise<number[] | undefined> {
     if (!this.embeddings) return undefined;
     try {
-      return normalizeEmbedding(await this.embeddings.embedQuery(text));
+      const vector = normalizeEmbedding(await this.embeddings.embedQuery(text));
+      this.outage = false;
+      return vector;
     } catch (err) {
       this.onEmbeddingError(err);
       return undefined;
     }
   }
-}
 
-function warnEmbeddingFailure(err: unknown): void {
-  const reason = err instanceof Error ? err.message : String(err);
-  process.emitWarning(`recall memory: the embeddings provider failed (${reason}); words alone rank until it answers`, { code: "THREADLINE_EMBEDDINGS" });
+  private outage = false;
+
+  private readonly warnOncePerOutage = (err: unknown): void => {
+    if (this.outage) return;
+    this.outage = true;
+    const reason = err instanceof Error ? err.message : String(err);
+    process.emitWarning(`recall memory: the embeddings provider failed (${reason}); words alone rank until it answers`, { code: "THREADLINE_EMBEDDINGS" });
+  };
 }
 
 /** Hits `relevant` returns at most. */

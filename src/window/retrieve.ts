@@ -121,10 +121,11 @@ const FEEDBACK_NAMES = 3;
 
 /**
  * Words of the best first hits (and the messages around them) that the
- * query lacks, most shared first, and the names they mention. A question asks about a person or place by what they are to
- * the user ("my brother"), and the hit that says so ("my brother Tariq")
- * gives the name the rest of the history uses; the other words are what the
- * user called the thing then ("cello" for "instrument").
+ * query lacks, most shared first, and the names they mention. The words are
+ * what the user called the thing then ("cello" for "instrument"); a name is
+ * how the rest of the history speaks of someone the question describes by
+ * what they are to the user ("my brother" finds "my brother Tariq", and
+ * "Tariq" the news about him).
  */
 function feedbackTerms(top: readonly RelevantHit[], query: readonly string[]): string[] {
   const counts = new Map<string, number>();
@@ -142,7 +143,7 @@ function feedbackTerms(top: readonly RelevantHit[], query: readonly string[]): s
 }
 
 // Titles and calendar words are capitalised but name nobody.
-const CALENDAR = new Set(
+const NOT_NAMES = new Set(
   "mr mrs ms dr monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december".split(" "),
 );
 
@@ -162,7 +163,7 @@ export function namesIn(text: string): string[] {
       const after = sentence.slice(match.index + match[0].length);
       if (i === 0 && !/^,\s+(?:my|our|his|her|their|the|a|an)\b/i.test(after)) return;
       const lower = word.toLowerCase();
-      if (STOPWORDS.has(lower) || CALENDAR.has(lower)) return;
+      if (STOPWORDS.has(lower) || NOT_NAMES.has(lower)) return;
       if (!names.includes(lower)) names.push(lower);
     });
   }

@@ -115,6 +115,26 @@ describeBackends("recall memory with embeddings", (db, backend) => {
     expect((await recall.relevant(ada, { text: "animal", similarTo: "our pet" })).map((h) => h.id)).toEqual(["k"]);
   });
 
+  it("warns once per outage of the provider when no handler is given", async () => {
+    await createMemory(db());
+    const flaky = new FlakyEmbeddings(new FakeEmbeddings(64, CONCEPTS));
+    const recall = new RecallStore(db(), { embeddings: flaky });
+    const warnings = vi.spyOn(process, "emitWarning").mockImplementation(() => undefined);
+    try {
+      await recall.append(ada, "t1", [new HumanMessage({ id: "a", content: "one" })]);
+      await recall.relevant(ada, { text: "one", similarTo: "one" });
+      expect(warnings).toHaveBeenCalledTimes(1);
+      expect(String(warnings.mock.calls[0]![0])).toMatch(/embeddings provider failed \(embeddings service unavailable\)/);
+      flaky.down = false;
+      await recall.append(ada, "t1", [new HumanMessage({ id: "b", content: "two" })]);
+      flaky.down = true;
+      await recall.append(ada, "t1", [new HumanMessage({ id: "c", content: "three" })]);
+      expect(warnings).toHaveBeenCalledTimes(2);
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+
   it("gives a changed message a new embedding", async () => {
     await createMemory(db());
     const recall = new RecallStore(db(), { embeddings: new FakeEmbeddings(256, CONCEPTS) });

@@ -1,4 +1,5 @@
 import { AIMessage, HumanMessage, type BaseMessage } from "@langchain/core/messages";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Database } from "../../../src/db/database.js";
 import { migrate } from "../../../src/db/migrate.js";
 import {
@@ -11,7 +12,7 @@ import {
   type HistoryStrategy,
   type TokenCounter,
 } from "../../../src/window/index.js";
-import { memoryMigrations, RecallStore, type MemoryScope } from "../../../src/memory/index.js";
+import { ensureVectorSupport, memoryMigrations, RecallStore, type MemoryScope } from "../../../src/memory/index.js";
 import { Bm25Index, type Bm25Doc } from "./bm25-baseline.js";
 import type { Conversation, Dataset, Question } from "./dataset.js";
 import { extractiveSummary, summaryHolds } from "./extractive.js";
@@ -41,6 +42,8 @@ export interface EvalOptions {
   /** Tokens of the retrieved share. */
   retrievedBudget: number;
   model: string;
+  /** Recall also ranks by meaning (see RecallStoreOptions.embeddings). */
+  embeddings?: EmbeddingsInterface;
 }
 
 export interface StrategyRow {
@@ -94,7 +97,7 @@ export interface EvalReport {
  */
 export async function evaluate(dataset: Dataset, options: EvalOptions): Promise<EvalReport> {
   await migrate(options.db, [memoryMigrations]);
-  const recall = new RecallStore(options.db);
+  const recall = new RecallStore(options.db, options.embeddings ? { embeddings: options.embeddings, vectorMode: await ensureVectorSupport(options.db) } : {});
   const counter = createTokenCounter(options.model);
   const budget = {
     system: SYSTEM_SHARE,
