@@ -1,5 +1,5 @@
 import { an, cap, Conflict, type Generator, type Item, type Line, World } from "./hard-world.js";
-import { PET_NAMES, PETS } from "./hard-single.js";
+import { PET_NAMES, PETS } from "./hard-single-data.js";
 
 /**
  * Adjacent-turn evidence: the fact is split over two neighbouring user turns

@@ -1,5 +1,5 @@
 import { an, cap, Conflict, type Gender, type Generator, type Item, type Line, say, World } from "./hard-world.js";
-import { PET_NAMES, PETS } from "./hard-single.js";
+import { PET_NAMES, PETS } from "./hard-single-data.js";
 
 /**
  * Multi-hop questions: the answer joins two turns in different sessions, as
