@@ -22,7 +22,11 @@ export const textInput = agentTextInput;
 
 /** Memory is per user, so a run without one is refused before anything is written. */
 export const configSchema = agentConfigSchema.extend({
-  user_id: z.string({ error: "required: the user the run acts for (--user in the CLI)" }).trim().min(1).max(256),
+  user_id: z
+    .string({ error: "required: the user the run acts for (--user in the CLI; configurable.user_id on a server without auth)" })
+    .trim()
+    .min(1)
+    .max(256),
 });
 
 export const requiresChatModel = true;

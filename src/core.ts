@@ -6,7 +6,7 @@ import type { Database } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { coreMigrations } from "./db/migrations.js";
 import { adoptLegacyGraphMigrations, projectMigrations } from "./graph/migrations.js";
-import type { Project } from "./graph/project.js";
+import { validateAssistantConfig, type Project } from "./graph/project.js";
 import { RecallStore, ensureVectorSupport, prepareMemory, rescopeAssistantMemory } from "./memory/index.js";
 import { RunService } from "./runs/service.js";
 import { ThreadlineStore, storeMigrations, type StoreIndex } from "./store/index.js";
@@ -24,6 +24,14 @@ export interface CoreOptions {
   checkpoints?: ThreadlineSaverOptions;
   /** Embeddings for the store's search by meaning (langgraph.json's `store.index`). */
   storeIndex?: StoreIndex;
+  /**
+   * Runs of the anonymous owner may name the user their graph acts for
+   * (`configurable.user_id`, e.g. the agent's memory scope), as LangGraph's
+   * server passes it through. For a server without authentication, where
+   * anyone may act as anyone; off by default, and an authenticated owner is
+   * never replaced.
+   */
+  anonymousRunsNameUser?: boolean;
 }
 
 /** The services every entry point (CLI, server, worker) works through. */
@@ -76,7 +84,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const checkpointer = await ThreadlineSaver.create(db, { ...options.checkpoints, migrate: false });
   const store = new ThreadlineStore(db, { ...(options.storeIndex ? { index: options.storeIndex } : {}), vector: await ensureVectorSupport(db) });
   const recall = new RecallStore(db);
-  const assistants = new AssistantService(db, project.graphIds);
+  const assistants = new AssistantService(db, project.graphIds, async (graphId, configurable) =>
+    validateAssistantConfig(await project.load(graphId), configurable),
+  );
   await assistants.syncSystemAssistants();
   const graph = async (graphId: string) =>
     (await project.load(graphId)).instantiate({ configurable: {} }, { checkpointer, store });
@@ -103,6 +113,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       ...(options.chatModel ? { chatModel: options.chatModel } : {}),
       ...(options.embeddings ? { embeddings: options.embeddings } : {}),
     },
+    anonymousRunsNameUser: options.anonymousRunsNameUser === true,
   });
   return {
     db,

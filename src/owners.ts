@@ -33,6 +33,20 @@ export function userIdOf(owner: string): string | undefined {
   return owner === ANONYMOUS_OWNER ? undefined : owner;
 }
 
+/**
+ * The user a run's graph acts for (`configurable.user_id`): the run's owner;
+ * for the anonymous owner (a server without authentication, where anyone may
+ * do anything) the `user_id` the request names, as LangGraph's own server
+ * passes it through, so such a server can drive a graph that scopes memory
+ * by user. An authenticated owner is never replaced by what a request says.
+ */
+export function graphUserOf(owner: string, requested: unknown): string | undefined {
+  const user = userIdOf(owner);
+  if (user !== undefined || requested === undefined || requested === null) return user;
+  if (typeof requested !== "string") throw new InvalidInputError("configurable.user_id must be a string");
+  return assertUserId(requested);
+}
+
 // Thread ids reach file names in logs, URLs and the CLI; a conservative
 // alphabet keeps them printable and unambiguous everywhere.
 const THREAD_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

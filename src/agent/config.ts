@@ -1,6 +1,6 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { z } from "zod";
-import { parseContextOptions } from "../window/config.js";
+import { contextOptionsSchema, parseContextOptions } from "../window/config.js";
 import type { ContextOptions } from "../window/types.js";
 import { ConfigurationError, InvalidInputError } from "../errors.js";
 import type { MemoryScope } from "../memory/index.js";
@@ -25,7 +25,15 @@ export const agentConfigSchema = z
     user_id: id.optional(),
     assistant_id: id.optional(),
     thread_id: id.optional(),
-    context: z.record(z.string(), z.unknown()).optional(),
+    // Checked field by field here, so a bad option is refused before a run
+    // writes anything; merged over the graph's own options when read.
+    context: z
+      .record(z.string(), z.unknown())
+      .superRefine((value, ctx) => {
+        const checked = contextOptionsSchema.safeParse(value);
+        for (const issue of checked.success ? [] : checked.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+      })
+      .optional(),
     system_prompt: z.string().max(100_000).optional(),
   })
   .loose();

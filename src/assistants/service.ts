@@ -53,9 +53,15 @@ const RECENT_MAX = 1000;
 export class AssistantService {
   private readonly lately = new Map<string, Assistant>();
 
+  /**
+   * @param checkConfig refuses (InvalidInputError) an assistant's
+   *   `configurable` its graph would refuse, so a bad setting fails when it
+   *   is saved rather than in every run that uses it.
+   */
   constructor(
     private readonly db: Database,
     private readonly graphIds: readonly string[],
+    private readonly checkConfig: (graphId: string, configurable: Record<string, unknown>) => Promise<void> = async () => {},
   ) {}
 
   /** Creates (or keeps) the system assistant of every graph of the project. */
@@ -104,6 +110,7 @@ export class AssistantService {
     owner: string,
   ): Promise<Assistant> {
     this.assertGraph(fields.graphId);
+    await this.checkConfig(fields.graphId, configurableOf(fields.config));
     const id = fields.assistantId ?? randomUUID();
     if (!isUuid(id)) throw new InvalidInputError(`assistant_id must be a UUID, got "${id}"`);
     const created = await withTransaction(this.db, async (client) => {
@@ -155,6 +162,9 @@ export class AssistantService {
   async update(idOrGraph: string, fields: Partial<AssistantFields>, owner: string): Promise<Assistant> {
     const current = await this.row(idOrGraph, owner);
     if (fields.graphId !== undefined) this.assertGraph(fields.graphId);
+    if (fields.config !== undefined || fields.graphId !== undefined) {
+      await this.checkConfig(fields.graphId ?? current.graphId, configurableOf(fields.config ?? current.config));
+    }
     const writer = this.writer(current, owner);
     return withTransaction(this.db, async (client) => {
       // Updates of one assistant take turns, so each gets a version of its own.
@@ -225,4 +235,9 @@ export class AssistantService {
     }
     return owner;
   }
+}
+
+function configurableOf(config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const configurable = config?.configurable;
+  return configurable && typeof configurable === "object" && !Array.isArray(configurable) ? (configurable as Record<string, unknown>) : {};
 }

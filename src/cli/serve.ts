@@ -63,7 +63,16 @@ export async function serveCommand(argv: string[], env: CliEnvironment, io: Serv
   const db = await openDatabase(env.database());
   let core: Core;
   try {
-    core = await openCore({ db, project: served, checkpoints: env.checkpoints(), ...models, ...(storeIndex ? { storeIndex } : {}) });
+    // Without an auth handler every request acts for the anonymous owner, so
+    // a run names the user a graph acts for itself, as on LangGraph's server.
+    core = await openCore({
+      db,
+      project: served,
+      checkpoints: env.checkpoints(),
+      ...models,
+      ...(storeIndex ? { storeIndex } : {}),
+      anonymousRunsNameUser: !project.auth,
+    });
   } catch (err) {
     await db.close();
     throw err;

@@ -78,6 +78,18 @@ export function validateConfig(graph: LoadedGraph, configurable: Record<string, 
   check(graph.configSchema, configurable, `invalid run config for graph "${graph.id}"`);
 }
 
+/**
+ * Checks an assistant's `configurable` against the graph's schema, every
+ * field optional: what a run must name (the agent's `user_id`) comes with
+ * the run, not the assistant.
+ */
+export function validateAssistantConfig(graph: LoadedGraph, configurable: Record<string, unknown>): void {
+  // Duck-typed: a graph folder's own zod is another copy of the library.
+  const partial = (graph.configSchema as { partial?: () => z.ZodType } | undefined)?.partial;
+  const schema = typeof partial === "function" ? partial.call(graph.configSchema) : graph.configSchema;
+  check(schema, configurable, `invalid assistant config for graph "${graph.id}"`);
+}
+
 function check(schema: z.ZodType | undefined, value: unknown, what: string): unknown {
   if (!schema) return value;
   const result = schema.safeParse(value);

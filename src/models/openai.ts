@@ -10,6 +10,9 @@ export { DEFAULT_MODEL, modelNameOf, readModelEnvironment, type ChatModelSetting
 // but the OpenAI client refuses to start without one.
 const PLACEHOLDER_KEY = "threadline-no-key";
 
+const EMBEDDING_RETRIES = 1;
+const EMBEDDING_TIMEOUT_MS = 15_000;
+
 /**
  * The chat model of an agent: ChatOpenAI against OpenAI or any
  * OpenAI-compatible server. It streams whenever the run streams messages
@@ -48,6 +51,13 @@ export function createEmbeddings(settings: ChatModelSettings, model: string, dim
     model,
     apiKey: settings.apiKey || PLACEHOLDER_KEY,
     ...(dimensions ? { dimensions } : {}),
+    // Plain numbers: a compatible server that ignores a request for base64
+    // would otherwise have its floats decoded as base64, silently wrong.
+    encodingFormat: "float",
+    // Recording a step waits for its embeddings, and a failure only costs
+    // search by meaning: one retry, not the client's six with backoff.
+    maxRetries: EMBEDDING_RETRIES,
+    timeout: EMBEDDING_TIMEOUT_MS,
     configuration: settings.baseURL ? { baseURL: settings.baseURL } : undefined,
   });
 }

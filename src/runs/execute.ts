@@ -8,7 +8,7 @@ import { isDatabaseTimeout, translateDatabaseError } from "../db/errors.js";
 import { isThreadlineError } from "../errors.js";
 import type { Project } from "../graph/project.js";
 import type { ThreadlineContext } from "../graph/run-context.js";
-import { userIdOf } from "../owners.js";
+import { graphUserOf } from "../owners.js";
 import type { EventWriter } from "../stream/log.js";
 import type { ThreadService } from "../threads/service.js";
 import type { ThreadInterrupt, ThreadStatus } from "../threads/sql.js";
@@ -152,9 +152,9 @@ function outputOf(view: ThreadStateView): Record<string, unknown> {
 }
 
 function runConfig(deps: ExecuteDependencies, run: RunRow, request: RunRequest, signal: AbortSignal) {
-  const userId = userIdOf(run.owner);
   const configurable: Record<string, unknown> = { ...request.config?.configurable };
-  // Identity comes from the run record, never from the request.
+  const userId = graphUserOf(run.owner, configurable.user_id);
+  // Identity comes from the run record (see graphUserOf for a server without authentication).
   for (const key of ["thread_id", "run_id", "user_id", "assistant_id", "graph_id", "checkpoint_id", "checkpoint_ns"]) delete configurable[key];
   Object.assign(configurable, {
     thread_id: run.threadId,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AssistantService } from "../assistants/service.js";
 import { ConfigurationError, ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import { validateConfig, validateInput } from "../graph/project.js";
-import { assertRunId, assertThreadId, userIdOf } from "../owners.js";
+import { assertRunId, assertThreadId, graphUserOf, userIdOf } from "../owners.js";
 import { pageOffset, pageSize } from "../paging.js";
 import type { RunEvent, RunEventLog } from "../stream/log.js";
 import { THREAD_SQL } from "../threads/sql.js";
@@ -21,6 +21,8 @@ const TERMINAL = new Set<RunStatus>(["success", "error", "timeout", "interrupted
 export interface RunDependencies extends ExecuteDependencies {
   assistants: AssistantService;
   events: RunEventLog;
+  /** Runs of the anonymous owner may name their graph's user (`configurable.user_id`); see CoreOptions. */
+  anonymousRunsNameUser?: boolean;
 }
 
 export interface CreateRun {
@@ -71,9 +73,12 @@ export class RunService {
       throw new ConfigurationError(`graph "${assistant.graphId}" calls a chat model and none is configured (OPENAI_API_KEY / OPENAI_BASE_URL / THREADLINE_MODEL)`);
     }
     const resolved = resolveRequest(request, assistant);
-    const userId = userIdOf(owner);
     const configurable: Record<string, unknown> = { ...resolved.config?.configurable };
+    const named = userIdOf(owner) === undefined && this.deps.anonymousRunsNameUser ? configurable.user_id : undefined;
+    const userId = graphUserOf(owner, named);
     delete configurable.user_id;
+    // The record keeps a named user only where this server lets the anonymous owner name one: execution trusts it.
+    resolved.config = { ...resolved.config, configurable: named === undefined ? configurable : { ...configurable, user_id: userId } };
     validateConfig(loaded, { ...configurable, ...(userId !== undefined ? { user_id: userId } : {}) });
     if (resolved.input !== undefined && resolved.input !== null) resolved.input = validateInput(loaded, resolved.input);
     checkInputKeys(loaded, resolved.input);

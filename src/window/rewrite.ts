@@ -3,7 +3,7 @@ import { flattenContent } from "../memory/messages.js";
 
 /** A chat model as the query rewrite uses it (a LangChain chat model, tagged so its tokens are not streamed). */
 export interface RewriteModel {
-  invoke(messages: BaseMessage[]): Promise<{ content: unknown }>;
+  invoke(messages: BaseMessage[], options?: { signal?: AbortSignal }): Promise<{ content: unknown }>;
 }
 
 /**
@@ -23,17 +23,24 @@ const INSTRUCTIONS =
 const MAX_REWRITE_CHARS = 400;
 
 /**
+ * How long the turn waits for the rewrite, retries included: past it the
+ * turn goes on by the user's own words instead of waiting out a failing
+ * server's backoff.
+ */
+export const REWRITE_TIMEOUT_MS = 10_000;
+
+/**
  * A query rewriter on a chat model. It is asked for search words only; a
- * failed or empty call gives no extra words (see `retrieveRelevant`), so
- * retrieval goes on by the user's own words.
+ * failed, empty or timed-out call (`timeoutMs`, default 10 s) gives no extra
+ * words (see `retrieveRelevant`), so retrieval goes on by the user's own words.
  *
  * @example
  * const rewrite = createQueryRewriter(chat.withConfig({ tags: ["nostream"] }));
  * await rewrite("which instrument am I learning?"); // "instrument learning lessons cello piano guitar violin"
  */
-export function createQueryRewriter(model: RewriteModel): QueryRewriter {
+export function createQueryRewriter(model: RewriteModel, timeoutMs = REWRITE_TIMEOUT_MS): QueryRewriter {
   return async (text) => {
-    const reply = await model.invoke([new SystemMessage(INSTRUCTIONS), new HumanMessage(text)]);
+    const reply = await model.invoke([new SystemMessage(INSTRUCTIONS), new HumanMessage(text)], { signal: AbortSignal.timeout(timeoutMs) });
     return flattenContent(reply.content)
       .replace(/\s+/g, " ")
       .trim()

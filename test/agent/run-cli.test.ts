@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { cliSandbox, jsonOf, runMain, type CliSandbox } from "../helpers/cli.js";
 import { startOpenAIServer, type OpenAIServer } from "../helpers/openai-server.js";
+import { openDatabase } from "../../src/db/open.js";
 import { DEFAULT_BLOCKS } from "../../src/memory/index.js";
 import { FakeEmbeddings } from "../memory/fake-embeddings.js";
 
@@ -26,7 +27,7 @@ describe("threadline run agent", () => {
     const result = await runMain(["run", "agent", "--thread", "a1", "--input", "hello"], env);
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'threadline: invalid run config for graph "agent": user_id: required: the user the run acts for (--user in the CLI)',
+      'threadline: invalid run config for graph "agent": user_id: required: the user the run acts for (--user in the CLI; configurable.user_id on a server without auth)',
     );
     expect(server!.requests).toEqual([]);
     expect(jsonOf<unknown[]>(await runMain(["threads", "list", "--json"], env))).toEqual([]);
@@ -89,5 +90,13 @@ describe("threadline run agent", () => {
     const shown = await ask(await open(["Congratulations!", "Basil, your kitten."], { THREADLINE_EMBEDDINGS: "local-embed" }, concepts));
     expect(shown).toContain(fact);
     expect(server!.embedded.flat()).toEqual(expect.arrayContaining([fact, "Congratulations!", question]));
+    // Every vector arrived whole (a float/base64 mix-up would change its size).
+    const db = await openDatabase({ dataDir: sandbox!.env.THREADLINE_DATA_DIR! });
+    try {
+      const { rows } = await db.pool.query("SELECT DISTINCT cardinality(embedding) AS n FROM memory_messages WHERE embedding IS NOT NULL");
+      expect(rows).toEqual([{ n: 256 }]);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -59,7 +59,7 @@ describe("threadline chat with a graph that needs a user", () => {
       expect(result).toMatchObject({
         code: 1,
         stdout: "",
-        stderr: 'threadline: invalid run config for graph "agent": user_id: required: the user the run acts for (--user in the CLI)\n',
+        stderr: 'threadline: invalid run config for graph "agent": user_id: required: the user the run acts for (--user in the CLI; configurable.user_id on a server without auth)\n',
       });
       expect(existsSync(sandbox.env.THREADLINE_DATA_DIR!)).toBe(false);
     } finally {

@@ -63,15 +63,17 @@ export async function startOpenAIServer(
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === "POST" && req.url?.endsWith("/embeddings")) {
-      const body = JSON.parse(await readBody(req)) as { input: string | string[]; model: string };
+      const body = JSON.parse(await readBody(req)) as { input: string | string[]; model: string; encoding_format?: string };
       const texts = typeof body.input === "string" ? [body.input] : body.input;
       embedded.push(texts);
+      // As OpenAI: float32 little-endian in base64 when asked for it.
+      const encode = (v: number[]) => (body.encoding_format === "base64" ? Buffer.from(new Float32Array(v).buffer).toString("base64") : v);
       res.writeHead(200, { "content-type": "application/json" });
       res.end(
         JSON.stringify({
           object: "list",
           model: body.model,
-          data: texts.map((text, index) => ({ object: "embedding", index, embedding: embed(text) })),
+          data: texts.map((text, index) => ({ object: "embedding", index, embedding: encode(embed(text)) })),
           usage: { prompt_tokens: texts.length, total_tokens: texts.length },
         }),
       );

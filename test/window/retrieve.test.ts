@@ -136,4 +136,17 @@ describe("createQueryRewriter", () => {
     expect(seen[0]!.map((m) => m.type)).toEqual(["system", "human"]);
     expect(seen[0]![1]!.text).toBe("How is the little creature?");
   });
+
+  it("gives up on a model that does not answer in time", async () => {
+    const rewrite = createQueryRewriter(
+      {
+        invoke: (_messages, options) =>
+          new Promise((_resolve, reject) => options?.signal?.addEventListener("abort", () => reject(options.signal!.reason))),
+      },
+      50,
+    );
+    const started = performance.now();
+    await expect(rewrite("anything")).rejects.toThrow(/timed? ?out|abort/i);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
 });
