@@ -35,8 +35,9 @@ export interface RecallStoreOptions {
   vectorMode?: VectorMode;
   /**
    * Told when the embeddings provider fails. The messages are recorded all
-   * the same, without an embedding (found by their words; recording the same
-   * message again adds it), and a search goes on by its words alone. Default:
+   * the same, without an embedding (found by their words until this store,
+   * once the provider answers, embeds them as the scope records more), and a
+   * search goes on by its words alone. Default:
    * a process warning, once until the provider answers again.
    */
   onEmbeddingError?: (err: unknown) => void;
@@ -89,7 +90,7 @@ export class RecallStore implements RecallSearcher {
     assertScope(scope);
     assertThread(threadId);
     const createdAt = options.createdAt ? assertDate(options.createdAt, "createdAt").toISOString() : undefined;
-    const records = await this.embedded(recordsOf(messages, createdAt));
+    const records = await this.embedded(scope, recordsOf(messages, createdAt));
     if (records.length === 0) return 0;
     const { rows } = await this.db.pool.query<{ written: number }>(RECALL_SQL.insert, [
       scope.assistantId,
@@ -123,7 +124,7 @@ export class RecallStore implements RecallSearcher {
     assertScope(scope);
     assertThread(threadId);
     if (step.checkpointId === undefined) return { written: await this.append(scope, threadId, messages), removed: 0 };
-    const records = await this.embedded(recordsOf(messages));
+    const records = await this.embedded(scope, recordsOf(messages));
     if (records.length === 0) return { written: 0, removed: 0 };
     const held = step.held.flatMap((m) => (m.id ? [m.id] : []));
     const { rows } = await this.db.pool.query<RecallStepResult>(RECALL_SQL.recordStep, [
@@ -254,25 +255,56 @@ export class RecallStore implements RecallSearcher {
   }
 
   // The records, each user and assistant message with text given its
-  // embedding when a provider is configured and answers.
-  private async embedded<T extends RecallRecord>(records: T[]): Promise<(T & { embedding?: number[] })[]> {
+  // embedding when a provider is configured and answers. A scope whose
+  // messages were recorded without one while it failed catches up (a batch
+  // per recording) once it answers again.
+  private async embedded<T extends RecallRecord>(scope: MemoryScope, records: T[]): Promise<(T & { embedding?: number[] })[]> {
     if (!this.embeddings) return records;
     const targets = records.filter((r) => (r.role === "user" || r.role === "assistant") && r.content.trim());
     if (targets.length === 0) return records;
+    const key = JSON.stringify([scope.assistantId, scope.userId]);
     let vectors: number[][];
     try {
       vectors = await this.embeddings.embedDocuments(targets.map((r) => r.content));
       this.outage = false;
     } catch (err) {
+      this.behind.add(key);
       this.onEmbeddingError(err);
       return records;
     }
+    if (this.behind.has(key)) await this.catchUp(scope, key);
     const byRecord = new Map<T, number[]>();
     targets.forEach((r, i) => {
       const vector = vectors[i] && normalizeEmbedding(vectors[i]);
       if (vector) byRecord.set(r, vector);
     });
     return records.map((r) => (byRecord.has(r) ? { ...r, embedding: byRecord.get(r)! } : r));
+  }
+
+  // Scopes (by key) with messages recorded in this process without an embedding.
+  private readonly behind = new Set<string>();
+
+  private async catchUp(scope: MemoryScope, key: string): Promise<void> {
+    const { rows } = await this.db.pool.query<{ threadId: string; id: string; content: string }>(RECALL_SQL.unembedded, [
+      scope.assistantId,
+      scope.userId,
+      CATCH_UP_BATCH,
+    ]);
+    if (rows.length < CATCH_UP_BATCH) this.behind.delete(key);
+    if (rows.length === 0) return;
+    let vectors: number[][];
+    try {
+      vectors = await this.embeddings!.embedDocuments(rows.map((r) => r.content));
+    } catch (err) {
+      this.behind.add(key);
+      this.onEmbeddingError(err);
+      return;
+    }
+    const docs = rows.flatMap((r, i) => {
+      const embedding = vectors[i] && normalizeEmbedding(vectors[i]);
+      return embedding ? [{ ...r, embedding }] : [];
+    });
+    await this.db.pool.query(RECALL_SQL.setEmbeddings, [scope.assistantId, scope.userId, JSON.stringify(docs)]);
   }
 
   private async queryEmbedding(text: string): Promise<number[] | undefined> {
@@ -296,6 +328,9 @@ export class RecallStore implements RecallSearcher {
     process.emitWarning(`recall memory: the embeddings provider failed (${reason}); words alone rank until it answers`, { code: "THREADLINE_EMBEDDINGS" });
   };
 }
+
+/** Messages embedded late per recording, while a scope catches up after its provider failed. */
+const CATCH_UP_BATCH = 50;
 
 /** Hits `relevant` returns at most. */
 export const MAX_RELEVANT_LIMIT = 200;

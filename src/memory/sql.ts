@@ -251,6 +251,18 @@ export const RECALL_SQL = {
                ), written AS (${UPSERT_MESSAGES})
                SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM abandoned)::int AS removed`,
   delete: `DELETE FROM memory_messages WHERE assistant_id = $1 AND user_id = $2 AND thread_id = $3 AND message_id = $4`,
+  // Up to $3 of the scope's user and assistant messages recorded without an
+  // embedding (their provider failed), newest first.
+  unembedded: `SELECT thread_id AS "threadId", message_id AS "id", content FROM memory_messages
+                WHERE assistant_id = $1 AND user_id = $2 AND embedding IS NULL AND role IN ('user', 'assistant') AND content <> ''
+                ORDER BY created_at DESC, seq DESC LIMIT $3`,
+  // Their embeddings ($3: [{threadId, id, content, embedding}]), each only if
+  // the text is still the one embedded.
+  setEmbeddings: `UPDATE memory_messages m
+                     SET embedding = ARRAY(SELECT x::real FROM jsonb_array_elements_text(d.doc->'embedding') AS x)
+                    FROM jsonb_array_elements($3::jsonb) AS d(doc)
+                   WHERE m.assistant_id = $1 AND m.user_id = $2 AND m.thread_id = d.doc->>'threadId'
+                     AND m.message_id = d.doc->>'id' AND m.content = d.doc->>'content' AND m.embedding IS NULL`,
   // Every scope's rows of the thread: a deleted or expired thread leaves nothing.
   deleteThread: `DELETE FROM memory_messages WHERE thread_id = $1`,
   count: `SELECT COALESCE((SELECT messages FROM memory_counts WHERE assistant_id = $1 AND user_id = $2), 0)::int AS n`,
