@@ -265,7 +265,7 @@ export class RecallStore implements RecallSearcher {
     const key = JSON.stringify([scope.assistantId, scope.userId]);
     let vectors: number[][];
     try {
-      vectors = await this.embeddings.embedDocuments(targets.map((r) => r.content));
+      vectors = await this.embeddings.embedDocuments(targets.map((r) => embeddingInput(r.content)));
       this.outage = false;
     } catch (err) {
       this.behind.add(key);
@@ -294,9 +294,11 @@ export class RecallStore implements RecallSearcher {
     if (rows.length === 0) return;
     let vectors: number[][];
     try {
-      vectors = await this.embeddings!.embedDocuments(rows.map((r) => r.content));
+      vectors = await this.embeddings!.embedDocuments(rows.map((r) => embeddingInput(r.content)));
     } catch (err) {
-      this.behind.add(key);
+      // Something in the batch the provider refuses: the scope stops catching
+      // up (until it fails again) rather than asking for it at every step.
+      this.behind.delete(key);
       this.onEmbeddingError(err);
       return;
     }
@@ -307,16 +309,30 @@ export class RecallStore implements RecallSearcher {
     await this.db.pool.query(RECALL_SQL.setEmbeddings, [scope.assistantId, scope.userId, JSON.stringify(docs)]);
   }
 
-  private async queryEmbedding(text: string): Promise<number[] | undefined> {
-    if (!this.embeddings) return undefined;
-    try {
-      const vector = normalizeEmbedding(await this.embeddings.embedQuery(text));
-      this.outage = false;
-      return vector;
-    } catch (err) {
-      this.onEmbeddingError(err);
-      return undefined;
+  // Every model call of a turn searches with the same user message: one
+  // embedding serves them all (the last 64 texts are remembered).
+  private readonly queryVectors = new Map<string, Promise<number[] | undefined>>();
+
+  private queryEmbedding(text: string): Promise<number[] | undefined> {
+    const embeddings = this.embeddings;
+    if (!embeddings) return Promise.resolve(undefined);
+    let vector = this.queryVectors.get(text);
+    if (!vector) {
+      vector = embeddings.embedQuery(embeddingInput(text)).then(
+        (raw) => {
+          this.outage = false;
+          return normalizeEmbedding(raw);
+        },
+        (err: unknown) => {
+          this.queryVectors.delete(text);
+          this.onEmbeddingError(err);
+          return undefined;
+        },
+      );
+      this.queryVectors.set(text, vector);
+      if (this.queryVectors.size > REMEMBERED_QUERIES) this.queryVectors.delete(this.queryVectors.keys().next().value!);
     }
+    return vector;
   }
 
   private outage = false;
@@ -328,6 +344,19 @@ export class RecallStore implements RecallSearcher {
     process.emitWarning(`recall memory: the embeddings provider failed (${reason}); words alone rank until it answers`, { code: "THREADLINE_EMBEDDINGS" });
   };
 }
+
+/**
+ * What is embedded of a message: its beginning, which carries its subject,
+ * up to a length every common embeddings model accepts (8,191 tokens for
+ * OpenAI's; a token is at least a character or two of English).
+ */
+const MAX_EMBEDDED_CHARS = 8_000;
+
+function embeddingInput(text: string): string {
+  return text.length > MAX_EMBEDDED_CHARS ? text.slice(0, MAX_EMBEDDED_CHARS) : text;
+}
+
+const REMEMBERED_QUERIES = 64;
 
 /** Messages embedded late per recording, while a scope catches up after its provider failed. */
 const CATCH_UP_BATCH = 50;

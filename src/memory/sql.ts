@@ -133,11 +133,13 @@ const UPSERT_MESSAGES = `INSERT INTO memory_messages
  * newest 2,000 at most; every word of the query scores them.
  *
  * With a query embedding ($8, unit-length), the messages nearest to it in
- * meaning (among the newest 10,000 with an embedding of its size) are ranked
+ * meaning (among the newest `nearestOf` with an embedding of its size: SQL
+ * arithmetic costs about a tenth of a millisecond per 1,536-number vector,
+ * pgvector far less) are ranked
  * too (those with a positive cosine similarity), and the two rankings are
  * fused by reciprocal rank (k = 60): `rank` is the fused score. Without one ($8 NULL), the order is BM25's.
  */
-function relevantSql(similarity: string): string {
+function relevantSql(similarity: string, nearestOf: number): string {
   return `WITH terms AS (
                SELECT DISTINCT t.lexeme FROM unnest(to_tsvector('english', $4)) AS t
              ), docs AS MATERIALIZED (
@@ -180,7 +182,8 @@ function relevantSql(similarity: string): string {
                 ORDER BY score DESC, c.created_at DESC, c.seq DESC
                 LIMIT $6
              ), nearest AS (
-               SELECT c.thread_id, c.message_id, c.created_at, c.seq, ${similarity} AS sim
+               SELECT s.thread_id, s.message_id, s.created_at, s.seq, s.sim
+                 FROM (SELECT c.thread_id, c.message_id, c.created_at, c.seq, ${similarity} AS sim
                  FROM (SELECT m.thread_id, m.message_id, m.created_at, m.seq, m.embedding
                          FROM memory_messages m
                         WHERE $8::real[] IS NOT NULL AND m.assistant_id = $1 AND m.user_id = $2
@@ -188,17 +191,18 @@ function relevantSql(similarity: string): string {
                           AND m.embedding IS NOT NULL AND cardinality(m.embedding) = cardinality($8::real[])
                           AND NOT (m.message_id = ANY($5::text[]))
                         ORDER BY m.created_at DESC
-                        LIMIT 10000) AS c
-                WHERE ${similarity} > 0
-                ORDER BY sim DESC, c.created_at DESC, c.seq DESC
+                        LIMIT ${nearestOf}) AS c
+                OFFSET 0) AS s
+                WHERE s.sim > 0
+                ORDER BY s.sim DESC, s.created_at DESC, s.seq DESC
                 LIMIT $6
              ), fused AS (
-               SELECT r.thread_id, r.message_id, sum(1.0 / (60 + r.n))::float8 AS score
-                 FROM (SELECT thread_id, message_id, row_number() OVER (ORDER BY score DESC, created_at DESC, seq DESC) AS n FROM scored
+               SELECT r.thread_id, r.message_id, r.created_at, r.seq, sum(1.0 / (60 + r.n))::float8 AS score
+                 FROM (SELECT thread_id, message_id, created_at, seq, row_number() OVER (ORDER BY score DESC, created_at DESC, seq DESC) AS n FROM scored
                        UNION ALL
-                       SELECT thread_id, message_id, row_number() OVER (ORDER BY sim DESC, created_at DESC, seq DESC) AS n FROM nearest) AS r
-                GROUP BY r.thread_id, r.message_id
-                ORDER BY score DESC
+                       SELECT thread_id, message_id, created_at, seq, row_number() OVER (ORDER BY sim DESC, created_at DESC, seq DESC) AS n FROM nearest) AS r
+                GROUP BY r.thread_id, r.message_id, r.created_at, r.seq
+                ORDER BY score DESC, r.created_at DESC, r.seq DESC
                 LIMIT $6
              )
              SELECT h.message_id AS "id", h.thread_id AS "threadId", h.role, h.content, h.tool_calls AS "toolCalls",
@@ -254,7 +258,7 @@ export const RECALL_SQL = {
   // Up to $3 of the scope's user and assistant messages recorded without an
   // embedding (their provider failed), newest first.
   unembedded: `SELECT thread_id AS "threadId", message_id AS "id", content FROM memory_messages
-                WHERE assistant_id = $1 AND user_id = $2 AND embedding IS NULL AND role IN ('user', 'assistant') AND content <> ''
+                WHERE assistant_id = $1 AND user_id = $2 AND embedding IS NULL AND role IN ('user', 'assistant') AND btrim(content) <> ''
                 ORDER BY created_at DESC, seq DESC LIMIT $3`,
   // Their embeddings ($3: [{threadId, id, content, embedding}]), each only if
   // the text is still the one embedded.
@@ -278,9 +282,9 @@ export const RECALL_SQL = {
                 ORDER BY rank DESC, created_at DESC, seq DESC
                 LIMIT $8 OFFSET $9`,
   /** `relevantSql` comparing embeddings with SQL arithmetic (no pgvector needed). */
-  relevant: relevantSql(EXACT_SIMILARITY("$8")),
+  relevant: relevantSql(EXACT_SIMILARITY("$8"), 1_000),
   /** The same, comparing embeddings with pgvector's operator. */
-  relevantPgvector: relevantSql(PGVECTOR_SIMILARITY("$8")),
+  relevantPgvector: relevantSql(PGVECTOR_SIMILARITY("$8"), 10_000),
   searchRecent: `SELECT ${MESSAGE_COLUMNS}, 0::float8 AS rank
                    FROM memory_messages
                   WHERE ${MESSAGE_FILTERS}

@@ -92,7 +92,7 @@ export interface RelevantQuery {
   similarTo?: string;
 }
 
-/** A relevant message with its BM25 score as `rank`, and its neighbours when asked for. */
+/** A relevant message with its fused score as `rank` (reciprocal rank over BM25 and, with embeddings, meaning), and its neighbours when asked for. */
 export interface RelevantHit extends RecallHit {
   /** The user or assistant message just before it in its thread. */
   before?: RecallMessage;

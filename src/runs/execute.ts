@@ -39,6 +39,8 @@ export interface ExecuteDependencies {
   store?: BaseStore;
   threads: ThreadService;
   services: RunServices;
+  /** Runs of the anonymous owner may name their graph's user (`configurable.user_id`); see CoreOptions. */
+  anonymousRunsNameUser?: boolean;
 }
 
 /** How an execution ended. */
@@ -153,7 +155,7 @@ function outputOf(view: ThreadStateView): Record<string, unknown> {
 
 function runConfig(deps: ExecuteDependencies, run: RunRow, request: RunRequest, signal: AbortSignal) {
   const configurable: Record<string, unknown> = { ...request.config?.configurable };
-  const userId = graphUserOf(run.owner, configurable.user_id);
+  const userId = graphUserOf(run.owner, deps.anonymousRunsNameUser ? configurable.user_id : undefined);
   // Identity comes from the run record (see graphUserOf for a server without authentication).
   for (const key of ["thread_id", "run_id", "user_id", "assistant_id", "graph_id", "checkpoint_id", "checkpoint_ns"]) delete configurable[key];
   Object.assign(configurable, {

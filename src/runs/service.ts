@@ -21,8 +21,6 @@ const TERMINAL = new Set<RunStatus>(["success", "error", "timeout", "interrupted
 export interface RunDependencies extends ExecuteDependencies {
   assistants: AssistantService;
   events: RunEventLog;
-  /** Runs of the anonymous owner may name their graph's user (`configurable.user_id`); see CoreOptions. */
-  anonymousRunsNameUser?: boolean;
 }
 
 export interface CreateRun {

@@ -33,17 +33,33 @@ export const REWRITE_TIMEOUT_MS = 10_000;
  * A query rewriter on a chat model. It is asked for search words only; a
  * failed, empty or timed-out call (`timeoutMs`, default 10 s) gives no extra
  * words (see `retrieveRelevant`), so retrieval goes on by the user's own words.
+ * The same text is rewritten once (the last 64 are remembered).
  *
  * @example
  * const rewrite = createQueryRewriter(chat.withConfig({ tags: ["nostream"] }));
  * await rewrite("which instrument am I learning?"); // "instrument learning lessons cello piano guitar violin"
  */
 export function createQueryRewriter(model: RewriteModel, timeoutMs = REWRITE_TIMEOUT_MS): QueryRewriter {
-  return async (text) => {
+  // Every model call of a turn (a tool loop makes several) assembles its
+  // context for the same user message: one rewrite serves them all.
+  const recent = new Map<string, Promise<string>>();
+  const rewrite = async (text: string) => {
     const reply = await model.invoke([new SystemMessage(INSTRUCTIONS), new HumanMessage(text)], { signal: AbortSignal.timeout(timeoutMs) });
     return flattenContent(reply.content)
       .replace(/\s+/g, " ")
       .trim()
       .slice(0, MAX_REWRITE_CHARS);
   };
+  return (text) => {
+    let words = recent.get(text);
+    if (!words) {
+      words = rewrite(text);
+      words.catch(() => recent.delete(text));
+      recent.set(text, words);
+      if (recent.size > REMEMBERED_REWRITES) recent.delete(recent.keys().next().value!);
+    }
+    return words;
+  };
 }
+
+const REMEMBERED_REWRITES = 64;

@@ -19,6 +19,18 @@ describeBackends("agent graph: query rewrite", (db) => {
     expect(state.messages.map((m) => m.text)).toEqual(["How is the little creature doing?", "Basil is doing well, I hope."]);
   });
 
+  it("rewrites once per turn, however many model calls a tool loop makes", async () => {
+    const model = new ScriptedChatModel((call) => {
+      if (/search words/.test(call.system)) return "kitten pet";
+      const results = call.messages.filter((m) => m.type === "tool").length;
+      return results < 3 ? { toolCalls: [{ name: "core_memory_append", args: { label: "human", content: `fact ${results}` } }] } : "done";
+    });
+    const agent = await directAgent(db(), model, { context: { rewriteQuery: true } });
+    await agent.say("t1", "ada", "How is the little creature doing?");
+    expect(model.calls.filter((c) => /search words/.test(c.system))).toHaveLength(1);
+    expect(model.calls).toHaveLength(5);
+  });
+
   it("makes no extra call by default", async () => {
     const model = new ScriptedChatModel(["Congratulations!", "I do not know."]);
     const agent = await directAgent(db(), model);

@@ -74,19 +74,24 @@ describeBackends("memory statistics kept by triggers", (db) => {
     }
   });
 
-  it("stay right when one user's messages are recorded from many connections at once", async () => {
+  it("stay right, without deadlocks, when one user's messages are recorded and replaced from many connections at once", async () => {
     const memory = await createMemory(db());
-    const words = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split(" ");
+    const words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda sigma".split(" ");
+    const some = (seed: number) => words.filter((_, j) => (seed * 7 + j * 3) % 5 < 3).join(" ");
+    // Each statement inserts a message and replaces another's text (INSERT and UPDATE triggers), or
+    // abandons a row of another branch (DELETE and INSERT).
     await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        memory.recall.append(ada, `t${i}`, [
-          new HumanMessage({ id: `h${i}`, content: [...words].sort(() => (i % 2 ? 1 : -1)).join(" ") }),
-          new AIMessage({ id: `a${i}`, content: words.slice(i % 5).reverse().join(" ") }),
-        ]),
-      ),
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let i = 0; i < 8; i++) {
+          await memory.recall.append(ada, `t${w}`, [new HumanMessage({ id: `fixed${i % 2}`, content: some(w + i) }), new AIMessage({ id: `n${i}`, content: some(i) })]);
+          await memory.recall.recordStep(ada, `t${w}`, [new AIMessage({ id: `x${i}`, content: some(w * i) })], {
+            held: [new HumanMessage({ id: "fixed0", content: "" })],
+            checkpointId: `c${i}`,
+          });
+        }
+      }),
     );
     await expectConsistent(db());
-    expect(await memory.recall.count(ada)).toBe(24);
   });
 
   it("are computed from the rows a memory already holds when the migration runs", async () => {

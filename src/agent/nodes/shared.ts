@@ -4,7 +4,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import type { BaseMessage } from "@langchain/core/messages";
 import { assembleContext } from "../../window/assemble.js";
 import { createTokenCounter } from "../../window/tokens.js";
-import { createQueryRewriter } from "../../window/rewrite.js";
+import { createQueryRewriter, type QueryRewriter } from "../../window/rewrite.js";
 import type { AssembledContext } from "../../window/types.js";
 import type { CoreBlockDefinition, MemoryService } from "../../memory/index.js";
 import { modelNameOf } from "../../models/config.js";
@@ -78,9 +78,10 @@ export function turnTime(state: Pick<AgentStateType, "messages" | "context">): D
 /**
  * Assembles the window of one model call from the state and the system
  * prompt compiled for it (see `ContextWindow` for why neither is stored).
- * Assembly is deterministic in its inputs, so the window load_memory built is
- * reused by the agent node's first call of the turn instead of searching
- * recall memory again (its key holds everything assembly reads: the model,
+ * Assembly is deterministic in its inputs (a query rewrite or embedding
+ * aside, which are remembered per text, so the calls of a turn share them),
+ * so the window load_memory built is reused by the agent node's first call
+ * of the turn instead of searching recall memory again (its key holds everything assembly reads: the model,
  * the options, the prompt, the summary and the message ids); a process that
  * restarts in between simply assembles anew, with the same result.
  */
@@ -107,13 +108,22 @@ export function assemble(
     recall: services.memory.recall,
     counter: createTokenCounter(modelName),
     options: run.context,
-    ...(run.context.rewriteQuery ? { rewrite: createQueryRewriter(model.withConfig({ tags: ["nostream"] })) } : {}),
+    ...(run.context.rewriteQuery ? { rewrite: rewriterOf(model) } : {}),
   });
   lastWindows.delete(thread);
   lastWindows.set(thread, { key, assembled });
   assembled.catch(() => lastWindows.delete(thread));
   if (lastWindows.size > MAX_REMEMBERED_WINDOWS) lastWindows.delete(lastWindows.keys().next().value!);
   return assembled;
+}
+
+const rewriters = new WeakMap<BaseChatModel, QueryRewriter>();
+
+/** One query rewriter per chat model, so the calls of a turn share its rewrite. */
+function rewriterOf(model: BaseChatModel): QueryRewriter {
+  let rewriter = rewriters.get(model);
+  if (!rewriter) rewriters.set(model, (rewriter = createQueryRewriter(model.withConfig({ tags: ["nostream"] }))));
+  return rewriter;
 }
 
 /** The compact form of an assembled window that state keeps: ids, token counts and settings, no text. */

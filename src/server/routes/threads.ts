@@ -98,8 +98,9 @@ export function threadRoutes(core: Core) {
         else await core.threads.delete(thread.threadId, c.var.auth.owner);
         pruned++;
       } catch (err) {
-        // A thread with a run in progress is left as it is, and the rest are still pruned.
-        if (!(err instanceof ConflictError)) throw err;
+        // A thread with a run in progress is left as it is, one deleted meanwhile
+        // is gone already, and the rest are still pruned.
+        if (!(err instanceof ConflictError) && !(err instanceof NotFoundError)) throw err;
       }
     }
     return c.json({ pruned_count: pruned });
