@@ -11,6 +11,52 @@ import type { MigrationSet } from "../db/migrate.js";
  * without btree_gin, which is not assumed; the planner combines them with the
  * scope index (BitmapAnd) when that pays.
  */
+/**
+ * One statement applying a set of changed messages (`rows`: scope, role,
+ * words, +1 or -1) to the statistics: the counts rows of its scopes first
+ * (reading "counted" in the words' filter runs it to completion), in key
+ * order, even for no net change, then the words.
+ */
+function messageDelta(rows: string): string {
+  return `WITH r AS MATERIALIZED (${rows}),
+               counted AS (
+                 INSERT INTO memory_counts AS c (assistant_id, user_id, messages)
+                 SELECT assistant_id, user_id, sum(sign) FROM r GROUP BY 1, 2 ORDER BY 1, 2
+                 ON CONFLICT (assistant_id, user_id) DO UPDATE SET messages = c.messages + EXCLUDED.messages
+                 RETURNING 1
+               )
+             INSERT INTO memory_terms AS t (assistant_id, user_id, lexeme, df)
+             SELECT r.assistant_id, r.user_id, w.lexeme, sum(r.sign)
+               FROM r CROSS JOIN LATERAL unnest(tsvector_to_array(r.tsv)) AS w(lexeme)
+              WHERE r.role IN ('user', 'assistant') AND (SELECT count(*) FROM counted) >= 0
+              GROUP BY 1, 2, 3 HAVING sum(r.sign) <> 0 ORDER BY 1, 2, 3
+             ON CONFLICT (assistant_id, user_id, lexeme) DO UPDATE SET df = t.df + EXCLUDED.df;`;
+}
+
+/** The same for passages (`rows`: scope, +1 or -1), which only count. */
+function passageDelta(rows: string): string {
+  return `INSERT INTO memory_counts AS c (assistant_id, user_id, passages)
+             SELECT assistant_id, user_id, sum(sign) FROM (${rows}) r GROUP BY 1, 2 ORDER BY 1, 2
+             ON CONFLICT (assistant_id, user_id) DO UPDATE SET passages = c.passages + EXCLUDED.passages;`;
+}
+
+// What reaches zero goes: an erased user leaves no word and no count behind.
+const EMPTIED_COUNTS = `DELETE FROM memory_counts c USING (SELECT DISTINCT assistant_id, user_id FROM removed) s
+              WHERE (c.assistant_id, c.user_id) = (s.assistant_id, s.user_id) AND c.messages <= 0 AND c.passages <= 0;`;
+const EMPTIED = `DELETE FROM memory_terms t
+                USING (SELECT DISTINCT r.assistant_id, r.user_id, w.lexeme
+                         FROM removed r CROSS JOIN LATERAL unnest(tsvector_to_array(r.tsv)) AS w(lexeme)) s
+                WHERE (t.assistant_id, t.user_id, t.lexeme) = (s.assistant_id, s.user_id, s.lexeme) AND t.df <= 0;
+             ${EMPTIED_COUNTS}`;
+
+const UPDATE_ROWS = `SELECT a.assistant_id, a.user_id, a.role, a.tsv, 1 AS sign FROM added a
+                WHERE NOT EXISTS (SELECT 1 FROM removed o WHERE (o.assistant_id, o.user_id, o.thread_id, o.message_id, o.role, o.tsv)
+                                                              = (a.assistant_id, a.user_id, a.thread_id, a.message_id, a.role, a.tsv))
+               UNION ALL
+               SELECT o.assistant_id, o.user_id, o.role, o.tsv, -1 FROM removed o
+                WHERE NOT EXISTS (SELECT 1 FROM added a WHERE (o.assistant_id, o.user_id, o.thread_id, o.message_id, o.role, o.tsv)
+                                                            = (a.assistant_id, a.user_id, a.thread_id, a.message_id, a.role, a.tsv))`;
+
 export const memoryMigrations: MigrationSet = {
   component: "memory",
   migrations: [
@@ -113,8 +159,9 @@ export const memoryMigrations: MigrationSet = {
       // triggers (an upsert fires INSERT and UPDATE), and taking the scope's
       // counts row first makes it the one lock writers of a user queue on,
       // instead of word rows taken in different orders (a deadlock).
-      // Tables are named by the trigger's own schema, so a renamed or
-      // restored schema keeps its statistics to itself.
+      // The functions resolve the tables in the schema they were created in
+      // (search_path FROM CURRENT): a schema renamed later needs them
+      // recreated.
       name: "memory_statistics",
       up: [
         // No write may fall between the backfill and the triggers.
@@ -146,48 +193,18 @@ export const memoryMigrations: MigrationSet = {
           GROUP BY 1, 2, 3`,
         // The rows a statement changed, as (scope, role, words, +1 or -1): an
         // update counts as its old row leaving and its new row coming, unless
-        // it kept its scope, role and words (a new embedding, say).
-        `CREATE FUNCTION memory_messages_statistics() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-         DECLARE
-           changed text := CASE TG_OP
-             WHEN 'INSERT' THEN 'SELECT assistant_id, user_id, role, tsv, 1 AS sign FROM added'
-             WHEN 'DELETE' THEN 'SELECT assistant_id, user_id, role, tsv, -1 AS sign FROM removed'
-             ELSE 'SELECT a.assistant_id, a.user_id, a.role, a.tsv, 1 AS sign FROM added a
-                    WHERE NOT EXISTS (SELECT 1 FROM removed o WHERE (o.assistant_id, o.user_id, o.thread_id, o.message_id, o.role, o.tsv)
-                                                                  = (a.assistant_id, a.user_id, a.thread_id, a.message_id, a.role, a.tsv))
-                   UNION ALL
-                   SELECT o.assistant_id, o.user_id, o.role, o.tsv, -1 FROM removed o
-                    WHERE NOT EXISTS (SELECT 1 FROM added a WHERE (o.assistant_id, o.user_id, o.thread_id, o.message_id, o.role, o.tsv)
-                                                                = (a.assistant_id, a.user_id, a.thread_id, a.message_id, a.role, a.tsv))'
-           END;
+        // it kept its scope, role and words (a new embedding, say). Static
+        // SQL, one branch per event, so each session plans it once.
+        `CREATE FUNCTION memory_messages_statistics() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
          BEGIN
-           -- The counts rows are written (locked) before any word row: reading
-           -- "counted" in the words' filter runs it to completion first.
-           EXECUTE format($q$
-             WITH r AS MATERIALIZED (%2$s),
-             counted AS (
-               INSERT INTO %1$I.memory_counts AS c (assistant_id, user_id, messages)
-               SELECT assistant_id, user_id, sum(sign) FROM r GROUP BY 1, 2 ORDER BY 1, 2
-               ON CONFLICT (assistant_id, user_id) DO UPDATE SET messages = c.messages + EXCLUDED.messages
-               RETURNING 1
-             )
-             INSERT INTO %1$I.memory_terms AS t (assistant_id, user_id, lexeme, df)
-             SELECT r.assistant_id, r.user_id, w.lexeme, sum(r.sign)
-               FROM r CROSS JOIN LATERAL unnest(tsvector_to_array(r.tsv)) AS w(lexeme)
-              WHERE r.role IN ('user', 'assistant') AND (SELECT count(*) FROM counted) >= 0
-              GROUP BY 1, 2, 3 HAVING sum(r.sign) <> 0 ORDER BY 1, 2, 3
-             ON CONFLICT (assistant_id, user_id, lexeme) DO UPDATE SET df = t.df + EXCLUDED.df$q$, TG_TABLE_SCHEMA, changed);
-           -- What reaches zero goes: an erased user leaves no word and no count behind.
-           IF TG_OP <> 'INSERT' THEN
-             EXECUTE format($q$
-               WITH r AS MATERIALIZED (%2$s)
-               DELETE FROM %1$I.memory_terms t
-                USING (SELECT DISTINCT r.assistant_id, r.user_id, w.lexeme
-                         FROM r CROSS JOIN LATERAL unnest(tsvector_to_array(r.tsv)) AS w(lexeme) WHERE r.sign < 0) s
-                WHERE (t.assistant_id, t.user_id, t.lexeme) = (s.assistant_id, s.user_id, s.lexeme) AND t.df <= 0$q$, TG_TABLE_SCHEMA, changed);
-             EXECUTE format($q$
-               DELETE FROM %1$I.memory_counts c USING (SELECT DISTINCT assistant_id, user_id FROM removed) s
-                WHERE (c.assistant_id, c.user_id) = (s.assistant_id, s.user_id) AND c.messages <= 0 AND c.passages <= 0$q$, TG_TABLE_SCHEMA);
+           IF TG_OP = 'INSERT' THEN
+             ${messageDelta("SELECT assistant_id, user_id, role, tsv, 1 AS sign FROM added")}
+           ELSIF TG_OP = 'DELETE' THEN
+             ${messageDelta("SELECT assistant_id, user_id, role, tsv, -1 AS sign FROM removed")}
+             ${EMPTIED}
+           ELSE
+             ${messageDelta(UPDATE_ROWS)}
+             ${EMPTIED}
            END IF;
            RETURN NULL;
          END $$`,
@@ -197,24 +214,16 @@ export const memoryMigrations: MigrationSet = {
            REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION memory_messages_statistics()`,
         `CREATE TRIGGER memory_messages_removed AFTER DELETE ON memory_messages
            REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION memory_messages_statistics()`,
-        `CREATE FUNCTION memory_passages_statistics() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-         DECLARE
-           changed text := CASE TG_OP
-             WHEN 'INSERT' THEN 'SELECT assistant_id, user_id, 1 AS sign FROM added'
-             WHEN 'DELETE' THEN 'SELECT assistant_id, user_id, -1 AS sign FROM removed'
-             ELSE 'SELECT assistant_id, user_id, 1 AS sign FROM added UNION ALL SELECT assistant_id, user_id, -1 FROM removed'
-           END;
+        `CREATE FUNCTION memory_passages_statistics() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
          BEGIN
-           EXECUTE format($q$
-             WITH r AS (%2$s),
-             scopes AS (SELECT assistant_id, user_id, sum(sign) AS n FROM r GROUP BY 1, 2)
-             INSERT INTO %1$I.memory_counts AS c (assistant_id, user_id, passages)
-             SELECT assistant_id, user_id, n FROM scopes ORDER BY 1, 2
-             ON CONFLICT (assistant_id, user_id) DO UPDATE SET passages = c.passages + EXCLUDED.passages$q$, TG_TABLE_SCHEMA, changed);
-           IF TG_OP <> 'INSERT' THEN
-             EXECUTE format($q$
-               DELETE FROM %1$I.memory_counts c USING (SELECT DISTINCT assistant_id, user_id FROM removed) s
-                WHERE (c.assistant_id, c.user_id) = (s.assistant_id, s.user_id) AND c.messages <= 0 AND c.passages <= 0$q$, TG_TABLE_SCHEMA);
+           IF TG_OP = 'INSERT' THEN
+             ${passageDelta("SELECT assistant_id, user_id, 1 AS sign FROM added")}
+           ELSIF TG_OP = 'DELETE' THEN
+             ${passageDelta("SELECT assistant_id, user_id, -1 AS sign FROM removed")}
+             ${EMPTIED_COUNTS}
+           ELSE
+             ${passageDelta("SELECT assistant_id, user_id, 1 AS sign FROM added UNION ALL SELECT assistant_id, user_id, -1 FROM removed")}
+             ${EMPTIED_COUNTS}
            END IF;
            RETURN NULL;
          END $$`,
