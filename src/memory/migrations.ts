@@ -143,9 +143,11 @@ export const memoryMigrations: MigrationSet = {
     },
     {
       // With an embeddings provider, recall search also ranks by meaning:
-      // each user and assistant message keeps its unit-length embedding.
+      // each user and assistant message keeps its unit-length embedding,
+      // and its sign bits (one per number), which pick the candidates the
+      // embeddings then rank (see RECALL_SQL.relevant).
       name: "recall_embeddings",
-      up: "ALTER TABLE memory_messages ADD COLUMN embedding real[]",
+      up: ["ALTER TABLE memory_messages ADD COLUMN embedding real[]", "ALTER TABLE memory_messages ADD COLUMN embedding_sketch bit varying"],
     },
     {
       // Counts every model call reads, kept as rows change instead of counted

@@ -216,6 +216,7 @@ export class RecallStore implements RecallSearcher {
       limit,
       query.neighbours === true,
       vector ?? null,
+      vector ? signBits(vector) : null,
     ]);
     return rows.map(({ before, after, afterThat, ...row }) => ({
       ...toHit(row),
@@ -258,7 +259,7 @@ export class RecallStore implements RecallSearcher {
   // embedding when a provider is configured and answers. A scope whose
   // messages were recorded without one while it failed catches up (a batch
   // per recording) once it answers again.
-  private async embedded<T extends RecallRecord>(scope: MemoryScope, records: T[]): Promise<(T & { embedding?: number[] })[]> {
+  private async embedded<T extends RecallRecord>(scope: MemoryScope, records: T[]): Promise<(T & { embedding?: number[]; sketch?: string })[]> {
     if (!this.embeddings) return records;
     const targets = records.filter((r) => (r.role === "user" || r.role === "assistant") && r.content.trim());
     if (targets.length === 0) return records;
@@ -278,7 +279,7 @@ export class RecallStore implements RecallSearcher {
       const vector = vectors[i] && normalizeEmbedding(vectors[i]);
       if (vector) byRecord.set(r, vector);
     });
-    return records.map((r) => (byRecord.has(r) ? { ...r, embedding: byRecord.get(r)! } : r));
+    return records.map((r) => (byRecord.has(r) ? { ...r, embedding: byRecord.get(r)!, sketch: signBits(byRecord.get(r)!) } : r));
   }
 
   // Scopes (by key) with messages recorded in this process without an embedding.
@@ -304,7 +305,7 @@ export class RecallStore implements RecallSearcher {
     }
     const docs = rows.flatMap((r, i) => {
       const embedding = vectors[i] && normalizeEmbedding(vectors[i]);
-      return embedding ? [{ ...r, embedding }] : [];
+      return embedding ? [{ ...r, embedding, sketch: signBits(embedding) }] : [];
     });
     await this.db.pool.query(RECALL_SQL.setEmbeddings, [scope.assistantId, scope.userId, JSON.stringify(docs)]);
   }
@@ -351,6 +352,11 @@ export class RecallStore implements RecallSearcher {
  * OpenAI's; a token is at least a character or two of English).
  */
 const MAX_EMBEDDED_CHARS = 8_000;
+
+/** An embedding's sign bits, as a bit string ("0110…"): what narrows the candidates of a search by meaning. */
+function signBits(vector: readonly number[]): string {
+  return vector.map((x) => (x > 0 ? "1" : "0")).join("");
+}
 
 function embeddingInput(text: string): string {
   return text.length > MAX_EMBEDDED_CHARS ? text.slice(0, MAX_EMBEDDED_CHARS) : text;

@@ -91,19 +91,24 @@ const MESSAGE_FILTERS = `assistant_id = $1 AND user_id = $2
 // changed text takes the new one (or none), an unchanged text keeps the one
 // it has and gains one it lacked (its provider failed the first time).
 const UPSERT_MESSAGES = `INSERT INTO memory_messages
-             (assistant_id, user_id, thread_id, message_id, role, content, tool_calls, tool_call_id, created_at, step_checkpoint_id, embedding)
+             (assistant_id, user_id, thread_id, message_id, role, content, tool_calls, tool_call_id, created_at, step_checkpoint_id,
+              embedding, embedding_sketch)
            SELECT $1, $2, $3, m.doc->>'id', m.doc->>'role', m.doc->>'content',
                   NULLIF(m.doc->'toolCalls', 'null'::jsonb), m.doc->>'toolCallId',
                   COALESCE((m.doc->>'createdAt')::timestamptz, clock_timestamp()), $5::text,
                   CASE WHEN jsonb_typeof(m.doc->'embedding') = 'array'
-                       THEN ARRAY(SELECT x::real FROM jsonb_array_elements_text(m.doc->'embedding') AS x) END
+                       THEN ARRAY(SELECT x::real FROM jsonb_array_elements_text(m.doc->'embedding') AS x) END,
+                  (m.doc->>'sketch')::varbit
              FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(doc, ord)
             ORDER BY m.ord
            ON CONFLICT (assistant_id, user_id, thread_id, message_id) DO UPDATE
               SET role = EXCLUDED.role, content = EXCLUDED.content, tool_calls = EXCLUDED.tool_calls,
                   tool_call_id = EXCLUDED.tool_call_id, step_checkpoint_id = EXCLUDED.step_checkpoint_id,
                   embedding = CASE WHEN memory_messages.content IS DISTINCT FROM EXCLUDED.content THEN EXCLUDED.embedding
-                                   ELSE COALESCE(memory_messages.embedding, EXCLUDED.embedding) END
+                                   ELSE COALESCE(memory_messages.embedding, EXCLUDED.embedding) END,
+                  embedding_sketch = CASE WHEN memory_messages.content IS DISTINCT FROM EXCLUDED.content THEN EXCLUDED.embedding_sketch
+                                          WHEN memory_messages.embedding IS NULL THEN EXCLUDED.embedding_sketch
+                                          ELSE memory_messages.embedding_sketch END
             WHERE (memory_messages.role, memory_messages.content, memory_messages.tool_calls, memory_messages.tool_call_id)
                   IS DISTINCT FROM (EXCLUDED.role, EXCLUDED.content, EXCLUDED.tool_calls, EXCLUDED.tool_call_id)
                OR (memory_messages.embedding IS NULL AND EXCLUDED.embedding IS NOT NULL)
@@ -132,14 +137,16 @@ const UPSERT_MESSAGES = `INSERT INTO memory_messages
  * memory is searched whole; the rarest word when every one is common), the
  * newest 2,000 at most; every word of the query scores them.
  *
- * With a query embedding ($8, unit-length), the messages nearest to it in
- * meaning (among the newest `nearestOf` with an embedding of its size: SQL
- * arithmetic costs about a tenth of a millisecond per 1,536-number vector,
- * pgvector far less) are ranked
- * too (those with a positive cosine similarity), and the two rankings are
- * fused by reciprocal rank (k = 60): `rank` is the fused score. Without one ($8 NULL), the order is BM25's.
+ * With a query embedding ($8, unit-length, and $9 its sign bits), the
+ * messages nearest to it in meaning are ranked too: the newest 10,000 with
+ * an embedding of its size are narrowed to the `pool` whose sign bits differ
+ * least from the query's (a bit count, cheap), and those are ranked by
+ * cosine similarity (a tenth of a millisecond per 1,536-number vector in SQL
+ * arithmetic, far less with pgvector); those with a positive one count.
+ * The two rankings are fused by reciprocal rank (k = 60): `rank` is the
+ * fused score. Without a query embedding ($8, $9 NULL), the order is BM25's.
  */
-function relevantSql(similarity: string, nearestOf: number): string {
+function relevantSql(similarity: string, pool: number): string {
   return `WITH terms AS (
                SELECT DISTINCT t.lexeme FROM unnest(to_tsvector('english', $4)) AS t
              ), docs AS MATERIALIZED (
@@ -181,18 +188,25 @@ function relevantSql(similarity: string, nearestOf: number): string {
                 GROUP BY c.thread_id, c.message_id, c.created_at, c.seq
                 ORDER BY score DESC, c.created_at DESC, c.seq DESC
                 LIMIT $6
-             ), nearest AS (
-               SELECT s.thread_id, s.message_id, s.created_at, s.seq, s.sim
-                 FROM (SELECT c.thread_id, c.message_id, c.created_at, c.seq, ${similarity} AS sim
-                 FROM (SELECT m.thread_id, m.message_id, m.created_at, m.seq, m.embedding
+             ), near AS (
+               SELECT c.thread_id, c.message_id, c.created_at, c.seq
+                 FROM (SELECT m.thread_id, m.message_id, m.created_at, m.seq, m.embedding_sketch
                          FROM memory_messages m
-                        WHERE $8::real[] IS NOT NULL AND m.assistant_id = $1 AND m.user_id = $2
+                        WHERE $9::varbit IS NOT NULL AND m.assistant_id = $1 AND m.user_id = $2
                           AND ($3::text IS NULL OR m.thread_id = $3) AND m.role IN ('user', 'assistant')
-                          AND m.embedding IS NOT NULL AND cardinality(m.embedding) = cardinality($8::real[])
+                          AND length(m.embedding_sketch) = length($9::varbit)
                           AND NOT (m.message_id = ANY($5::text[]))
                         ORDER BY m.created_at DESC
-                        LIMIT ${nearestOf}) AS c
-                OFFSET 0) AS s
+                        LIMIT 10000) AS c
+                ORDER BY bit_count(c.embedding_sketch # $9::varbit), c.created_at DESC, c.seq DESC
+                LIMIT ${pool}
+             ), nearest AS (
+               SELECT s.thread_id, s.message_id, s.created_at, s.seq, s.sim
+                 FROM (SELECT n.thread_id, n.message_id, n.created_at, n.seq, ${similarity} AS sim
+                         FROM near n
+                         JOIN memory_messages e ON e.assistant_id = $1 AND e.user_id = $2 AND e.thread_id = n.thread_id AND e.message_id = n.message_id
+                        WHERE cardinality(e.embedding) = cardinality($8::real[])
+                       OFFSET 0) AS s
                 WHERE s.sim > 0
                 ORDER BY s.sim DESC, s.created_at DESC, s.seq DESC
                 LIMIT $6
@@ -263,7 +277,8 @@ export const RECALL_SQL = {
   // Their embeddings ($3: [{threadId, id, content, embedding}]), each only if
   // the text is still the one embedded.
   setEmbeddings: `UPDATE memory_messages m
-                     SET embedding = ARRAY(SELECT x::real FROM jsonb_array_elements_text(d.doc->'embedding') AS x)
+                     SET embedding = ARRAY(SELECT x::real FROM jsonb_array_elements_text(d.doc->'embedding') AS x),
+                         embedding_sketch = (d.doc->>'sketch')::varbit
                     FROM jsonb_array_elements($3::jsonb) AS d(doc)
                    WHERE m.assistant_id = $1 AND m.user_id = $2 AND m.thread_id = d.doc->>'threadId'
                      AND m.message_id = d.doc->>'id' AND m.content = d.doc->>'content' AND m.embedding IS NULL`,
@@ -282,9 +297,9 @@ export const RECALL_SQL = {
                 ORDER BY rank DESC, created_at DESC, seq DESC
                 LIMIT $8 OFFSET $9`,
   /** `relevantSql` comparing embeddings with SQL arithmetic (no pgvector needed). */
-  relevant: relevantSql(EXACT_SIMILARITY("$8"), 1_000),
-  /** The same, comparing embeddings with pgvector's operator. */
-  relevantPgvector: relevantSql(PGVECTOR_SIMILARITY("$8"), 10_000),
+  relevant: relevantSql(EXACT_SIMILARITY("$8"), 100),
+  /** The same, comparing embeddings with pgvector's operator, over more of them for the same cost. */
+  relevantPgvector: relevantSql(PGVECTOR_SIMILARITY("$8"), 400),
   searchRecent: `SELECT ${MESSAGE_COLUMNS}, 0::float8 AS rank
                    FROM memory_messages
                   WHERE ${MESSAGE_FILTERS}

@@ -54,12 +54,16 @@ describeBackends("recall memory with embeddings", (db, backend) => {
       new AIMessage({ id: "b", content: "A kitten!" }),
     ]);
     expect(embeddings.calls).toBe(1);
-    const { rows } = await db().pool.query<{ id: string; dims: number | null; norm: number | null }>(
+    const { rows } = await db().pool.query<{ id: string; dims: number | null; norm: number | null; bits: string | null; signs: string | null }>(
       `SELECT message_id AS id, cardinality(embedding) AS dims,
-              (SELECT sqrt(sum(x::float8 * x::float8)) FROM unnest(embedding) AS x) AS norm
+              (SELECT sqrt(sum(x::float8 * x::float8)) FROM unnest(embedding) AS x) AS norm,
+              embedding_sketch::text AS bits,
+              (SELECT string_agg(CASE WHEN x > 0 THEN '1' ELSE '0' END, '' ORDER BY i) FROM unnest(embedding) WITH ORDINALITY AS u(x, i)) AS signs
          FROM memory_messages ORDER BY seq`,
     );
     expect(rows.map((r) => [r.id, r.dims])).toEqual([["s", null], ["u", 32], ["a", null], ["t", null], ["b", 32]]);
+    // The sign bits that pick a search's candidates are the embedding's own.
+    for (const r of rows) expect(r.bits).toBe(r.signs);
     for (const r of rows) if (r.norm !== null) expect(r.norm).toBeCloseTo(1, 5);
   });
 
