@@ -36,7 +36,8 @@ export interface RecallStoreOptions {
   /**
    * Told when the embeddings provider fails. The messages are recorded all
    * the same, without an embedding (found by their words until this store,
-   * once the provider answers, embeds them as the scope records more), and a
+   * once the provider answers, embeds them as the scope records more; it
+   * does the same for what a scope recorded before it started), and a
    * search goes on by its words alone. Default:
    * a process warning, once until the provider answers again.
    */
@@ -273,6 +274,12 @@ export class RecallStore implements RecallSearcher {
       this.onEmbeddingError(err);
       return records;
     }
+    // A scope's first recording in this process looks for messages recorded
+    // before (with no provider, or in an outage before a restart).
+    if (!this.checked.has(key)) {
+      this.checked.add(key);
+      this.behind.add(key);
+    }
     if (this.behind.has(key)) await this.catchUp(scope, key);
     const byRecord = new Map<T, number[]>();
     targets.forEach((r, i) => {
@@ -282,8 +289,10 @@ export class RecallStore implements RecallSearcher {
     return records.map((r) => (byRecord.has(r) ? { ...r, embedding: byRecord.get(r)!, sketch: signBits(byRecord.get(r)!) } : r));
   }
 
-  // Scopes (by key) with messages recorded in this process without an embedding.
+  // Scopes (by key) that may have messages without an embedding, and those
+  // this process has looked at since it started.
   private readonly behind = new Set<string>();
+  private readonly checked = new Set<string>();
 
   private async catchUp(scope: MemoryScope, key: string): Promise<void> {
     const { rows } = await this.db.pool.query<{ threadId: string; id: string; content: string }>(RECALL_SQL.unembedded, [
@@ -293,19 +302,36 @@ export class RecallStore implements RecallSearcher {
     ]);
     if (rows.length < CATCH_UP_BATCH) this.behind.delete(key);
     if (rows.length === 0) return;
-    let vectors: number[][];
+    const embeddings = this.embeddings!;
+    let vectors: (number[] | undefined)[];
     try {
-      vectors = await this.embeddings!.embedDocuments(rows.map((r) => embeddingInput(r.content)));
+      vectors = await embeddings.embedDocuments(rows.map((r) => embeddingInput(r.content)));
     } catch (err) {
-      // Something in the batch the provider refuses: the scope stops catching
-      // up (until it fails again) rather than asking for it at every step.
-      this.behind.delete(key);
-      this.onEmbeddingError(err);
-      return;
+      // The provider answered for this step's messages, so one of these is
+      // what it refuses: each is asked for alone, and those refused are
+      // marked so that no later step asks again.
+      let failure: unknown = err;
+      vectors = await Promise.all(
+        rows.map((r) =>
+          embeddings.embedDocuments([embeddingInput(r.content)]).then(
+            ([vector]) => vector,
+            (itemErr: unknown) => {
+              failure = itemErr;
+              return undefined;
+            },
+          ),
+        ),
+      );
+      if (vectors.every((v) => v === undefined)) {
+        // Down again after all: the scope catches up after its next failure.
+        this.behind.delete(key);
+        this.onEmbeddingError(failure);
+        return;
+      }
     }
-    const docs = rows.flatMap((r, i) => {
+    const docs = rows.map((r, i) => {
       const embedding = vectors[i] && normalizeEmbedding(vectors[i]);
-      return embedding ? [{ ...r, embedding, sketch: signBits(embedding) }] : [];
+      return embedding ? { ...r, embedding, sketch: signBits(embedding) } : r;
     });
     await this.db.pool.query(RECALL_SQL.setEmbeddings, [scope.assistantId, scope.userId, JSON.stringify(docs)]);
   }

@@ -270,18 +270,19 @@ export const RECALL_SQL = {
                SELECT (SELECT count(*) FROM written)::int AS written, (SELECT count(*) FROM abandoned)::int AS removed`,
   delete: `DELETE FROM memory_messages WHERE assistant_id = $1 AND user_id = $2 AND thread_id = $3 AND message_id = $4`,
   // Up to $3 of the scope's user and assistant messages recorded without an
-  // embedding (their provider failed), newest first.
+  // embedding (before a provider was configured, or while it failed), newest
+  // first; not those the provider refused (an empty sketch marks them).
   unembedded: `SELECT thread_id AS "threadId", message_id AS "id", content FROM memory_messages
-                WHERE assistant_id = $1 AND user_id = $2 AND embedding IS NULL AND role IN ('user', 'assistant') AND btrim(content) <> ''
+                WHERE assistant_id = $1 AND user_id = $2 AND embedding_sketch IS NULL AND role IN ('user', 'assistant') AND btrim(content) <> ''
                 ORDER BY created_at DESC, seq DESC LIMIT $3`,
-  // Their embeddings ($3: [{threadId, id, content, embedding}]), each only if
-  // the text is still the one embedded.
+  // Their embeddings ($3: [{threadId, id, content, embedding?, sketch?}]; one
+  // without is marked refused), each only if the text is still the one sent.
   setEmbeddings: `UPDATE memory_messages m
-                     SET embedding = ARRAY(SELECT x::real FROM jsonb_array_elements_text(d.doc->'embedding') AS x),
-                         embedding_sketch = (d.doc->>'sketch')::varbit
+                     SET embedding = CASE WHEN d.doc ? 'embedding' THEN ARRAY(SELECT x::real FROM jsonb_array_elements_text(d.doc->'embedding') AS x) END,
+                         embedding_sketch = COALESCE((d.doc->>'sketch')::varbit, B'')
                     FROM jsonb_array_elements($3::jsonb) AS d(doc)
                    WHERE m.assistant_id = $1 AND m.user_id = $2 AND m.thread_id = d.doc->>'threadId'
-                     AND m.message_id = d.doc->>'id' AND m.content = d.doc->>'content' AND m.embedding IS NULL`,
+                     AND m.message_id = d.doc->>'id' AND m.content = d.doc->>'content' AND m.embedding_sketch IS NULL`,
   // Every scope's rows of the thread: a deleted or expired thread leaves nothing.
   deleteThread: `DELETE FROM memory_messages WHERE thread_id = $1`,
   count: `SELECT COALESCE((SELECT messages FROM memory_counts WHERE assistant_id = $1 AND user_id = $2), 0)::int AS n`,

@@ -131,6 +131,41 @@ describeBackends("recall memory with embeddings", (db, backend) => {
     expect((await recall.relevant(ada, { text: "zzz", similarTo: "pet" })).map((h) => h.id)).toEqual(expect.arrayContaining(["k", "cat"]));
   });
 
+  it("embeds what was recorded before a provider was configured, on the scope's first recording with one", async () => {
+    await createMemory(db());
+    await new RecallStore(db()).append(ada, "t1", [new HumanMessage({ id: "old", content: "We adopted a kitten." }), new AIMessage({ id: "r", content: "Lovely." })]);
+    const recall = new RecallStore(db(), { embeddings: new FakeEmbeddings(256, CONCEPTS) });
+    await recall.append(ada, "t2", [new HumanMessage({ id: "new", content: "Hello again." })]);
+    const { rows } = await db().pool.query<{ n: number }>("SELECT count(*)::int AS n FROM memory_messages WHERE embedding IS NULL");
+    expect(rows[0]!.n).toBe(0);
+    expect((await recall.relevant(ada, { text: "zzz", similarTo: "our pet" })).map((h) => h.id)).toEqual(["old"]);
+  });
+
+  it("marks a message the provider refuses, so no later step asks for it again", async () => {
+    await createMemory(db());
+    const inner = new FakeEmbeddings(64, CONCEPTS);
+    const asked: string[][] = [];
+    const picky: EmbeddingsInterface = {
+      embedDocuments: async (texts) => {
+        asked.push(texts);
+        if (texts.some((t) => t.includes("POISON"))) throw new Error("input too long");
+        return inner.embedDocuments(texts);
+      },
+      embedQuery: (text) => inner.embedQuery(text),
+    };
+    await new RecallStore(db()).append(ada, "t1", [new HumanMessage({ id: "bad", content: "POISON" }), new HumanMessage({ id: "ok", content: "a kitten" })]);
+    const errors: unknown[] = [];
+    const recall = new RecallStore(db(), { embeddings: picky, onEmbeddingError: (err) => errors.push(err) });
+    await recall.append(ada, "t1", [new HumanMessage({ id: "n1", content: "one" })]);
+    await recall.append(ada, "t1", [new HumanMessage({ id: "n2", content: "two" })]);
+    expect(asked.filter((batch) => batch.includes("POISON"))).toHaveLength(2);
+    expect(errors).toEqual([]);
+    const { rows } = await db().pool.query<{ id: string; dims: number | null; bits: string | null }>(
+      "SELECT message_id AS id, cardinality(embedding) AS dims, embedding_sketch::text AS bits FROM memory_messages ORDER BY message_id",
+    );
+    expect(rows.map((r) => [r.id, r.dims, r.bits?.length])).toEqual([["bad", null, 0], ["n1", 64, 64], ["n2", 64, 64], ["ok", 64, 64]]);
+  });
+
   it("warns once per outage of the provider when no handler is given", async () => {
     await createMemory(db());
     const flaky = new FlakyEmbeddings(new FakeEmbeddings(64, CONCEPTS));
