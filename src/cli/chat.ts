@@ -10,12 +10,12 @@ import { driveRun, interruptsOf, type RunAction } from "./drive.js";
 import type { CliEnvironment } from "./env.js";
 import { chatFault } from "./faults.js";
 import { formatValues, unknownThread } from "./format.js";
-import { inputChannels, textInputOf } from "./input.js";
+import { inputChannels, parseJsonObject, textInputOf } from "./input.js";
 import { modelServicesFromEnvironment } from "./model.js";
 import { openProject } from "./session.js";
 import { UsageError } from "./usage.js";
 
-export const CHAT_USAGE = "threadline chat <graph> --thread <id> [--user <id>]";
+export const CHAT_USAGE = "threadline chat <graph> --thread <id> [--user <id>] [--configurable <json>]";
 
 export interface ChatIO {
   /** Whole lines (status, tool calls). */
@@ -44,19 +44,20 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { thread: { type: "string", short: "t" }, user: { type: "string", short: "u" } },
+    options: { thread: { type: "string", short: "t" }, user: { type: "string", short: "u" }, configurable: { type: "string" } },
   });
   const [graphId, ...extra] = positionals;
   if (!graphId || extra.length) throw new UsageError(`usage: ${CHAT_USAGE}`);
   if (!values.thread) throw new UsageError(`--thread is required; usage: ${CHAT_USAGE}`);
   const threadId = assertThreadId(values.thread);
   const owner = ownerOf(values.user);
+  const configurable = values.configurable === undefined ? undefined : parseJsonObject(values.configurable, "--configurable");
   // Everything that needs no database is checked first, so a bad command
   // never creates a data folder.
   const project = await openProject(env);
   const loaded = await project.load(graphId);
   // A graph that needs a user (the agent) says so now, not on the first line.
-  validateConfig(loaded, values.user === undefined ? {} : { user_id: values.user });
+  validateConfig(loaded, { ...configurable, ...(values.user === undefined ? {} : { user_id: values.user }) });
   // Inside a server (see CliEnvironment.shared) its core, with its model, is used.
   const models = loaded.requiresChatModel && !env.shared ? await modelServicesFromEnvironment(env) : {};
   const channels = inputChannels(await loaded.instantiate({ configurable: {} }, {}));
@@ -66,7 +67,7 @@ export async function chatCommand(argv: string[], env: CliEnvironment, io: ChatI
   let core: Core | undefined;
   try {
     core = env.shared ? env.shared.core : await openCore({ db, project, checkpoints, ...models });
-    const session = new ChatSession(core, { graphId, threadId, owner, messages: channels.includes("messages") }, io);
+    const session = new ChatSession(core, { graphId, threadId, owner, messages: channels.includes("messages"), ...(configurable ? { configurable } : {}) }, io);
     await session.start();
     const interactive = (io.input as { isTTY?: boolean }).isTTY === true;
     const lines = readLines(io.input);
@@ -104,16 +105,19 @@ class ChatSession {
   private readonly owner: string;
   /** Whether the graph has a messages channel, whose turns show as messages rather than as values. */
   private readonly messages: boolean;
+  /** The runs' `config.configurable` (`--configurable`). */
+  private readonly configurable?: Record<string, unknown>;
 
   constructor(
     private readonly core: Core,
-    target: { graphId: string; threadId: string; owner: string; messages: boolean },
+    target: { graphId: string; threadId: string; owner: string; messages: boolean; configurable?: Record<string, unknown> },
     private readonly io: ChatIO,
   ) {
     this.graphId = target.graphId;
     this.threadId = target.threadId;
     this.owner = target.owner;
     this.messages = target.messages;
+    if (target.configurable) this.configurable = target.configurable;
   }
 
   get isPaused(): boolean {
@@ -166,6 +170,7 @@ class ChatSession {
       owner: this.owner,
       action,
       streamModes: ["updates", "messages-tuple", "checkpoints"],
+      ...(this.configurable ? { configurable: this.configurable } : {}),
       onEvent: (event) => this.event(event),
     });
     this.steps();

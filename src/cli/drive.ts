@@ -17,6 +17,8 @@ export interface DriveRequest {
   action: RunAction;
   streamModes: RunStreamMode[];
   multitaskStrategy?: MultitaskStrategy;
+  /** The run's `config.configurable` (e.g. the agent's `context` options); identity keys are the runtime's. */
+  configurable?: Record<string, unknown>;
   /** Each event of the run, as it is emitted. */
   onEvent?: (event: RunEvent) => void | Promise<void>;
   signal?: AbortSignal;
@@ -60,6 +62,7 @@ async function drive(core: Core, request: DriveRequest): Promise<RunOutcome> {
         ifNotExists: request.action.kind === "input" ? "create" : "reject",
         streamMode: request.streamModes,
         multitaskStrategy: request.multitaskStrategy ?? "reject",
+        ...(request.configurable ? { config: { configurable: request.configurable } } : {}),
       },
     },
     request.owner,

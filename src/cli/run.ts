@@ -5,13 +5,13 @@ import { driveRun, type RunAction } from "./drive.js";
 import type { CliEnvironment } from "./env.js";
 import { rethrowRunFault } from "./faults.js";
 import { formatOutcome, outcomeJson } from "./format.js";
-import { inputChannels, parseInput, parseResume } from "./input.js";
+import { inputChannels, parseInput, parseJsonObject, parseResume } from "./input.js";
 import { modelServicesFromEnvironment } from "./model.js";
 import { withCore } from "./session.js";
 import { UsageError } from "./usage.js";
 
 export const RUN_USAGE =
-  "threadline run <graph> --thread <id> [--user <id>] [--input <json|text>] [--resume <value>] [--multitask reject|interrupt|rollback|enqueue] [--json] [--verbose]";
+  "threadline run <graph> --thread <id> [--user <id>] [--input <json|text>] [--resume <value>] [--multitask reject|interrupt|rollback|enqueue] [--configurable <json>] [--json] [--verbose]";
 
 /**
  * Runs a graph on a thread: new input, the answer to a pending interrupt, or
@@ -30,6 +30,7 @@ export async function runCommand(argv: string[], env: CliEnvironment, out: (line
       input: { type: "string", short: "i" },
       resume: { type: "string", short: "r" },
       multitask: { type: "string" },
+      configurable: { type: "string" },
       json: { type: "boolean" },
       verbose: { type: "boolean", short: "v" },
     },
@@ -44,6 +45,7 @@ export async function runCommand(argv: string[], env: CliEnvironment, out: (line
   if (strategy !== undefined && !(MULTITASK_STRATEGIES as readonly string[]).includes(strategy)) {
     throw new UsageError(`--multitask must be one of ${MULTITASK_STRATEGIES.join(", ")}, not "${strategy}"`);
   }
+  const configurable = values.configurable === undefined ? undefined : parseJsonObject(values.configurable, "--configurable");
   let action: RunAction = { kind: "continue" };
   await withCore(
     env,
@@ -59,6 +61,7 @@ export async function runCommand(argv: string[], env: CliEnvironment, out: (line
         action,
         streamModes: modes,
         ...(strategy ? { multitaskStrategy: strategy as MultitaskStrategy } : {}),
+        ...(configurable ? { configurable } : {}),
         ...(signal ? { signal } : {}),
         onEvent: values.verbose
           ? (event) => {

@@ -75,6 +75,20 @@ describe("threadline run agent", () => {
     expect(server!.embedded).toEqual([]);
   });
 
+  it("takes the run's configurable from --configurable, and refuses a bad one in one line before writing", async () => {
+    const env = await open(["kitten pet", "Hello!"]);
+    const bad = await runMain(["run", "agent", "--thread", "c1", "--user", "ada", "--input", "hi", "--configurable", '{"context":{"rewriteQuery":"yes"}}'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toMatch(/^threadline: invalid run config for graph "agent": context\.rewriteQuery: .*boolean/);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    const notObject = await runMain(["run", "agent", "--thread", "c1", "--user", "ada", "--input", "hi", "--configurable", "[1]"], env);
+    expect(notObject.stderr.trim()).toBe("threadline: --configurable must be a JSON object");
+    expect(jsonOf<unknown[]>(await runMain(["threads", "list", "--json"], env))).toEqual([]);
+    const ok = await runMain(["run", "agent", "--thread", "c1", "--user", "ada", "--input", "hi", "--configurable", '{"context":{"rewriteQuery":true}}'], env);
+    expect(ok.code).toBe(0);
+    expect(server!.requests.map((r) => /search words/.test(String(r.messages[0]!.content)))).toEqual([true, false]);
+  });
+
   it("with THREADLINE_EMBEDDINGS, finds by meaning what the user said in another thread", async () => {
     const concepts = new FakeEmbeddings(256, { kitten: "pet", creature: "pet", household: "home", flat: "home" });
     const fact = "We adopted a kitten last week, she is called Basil.";

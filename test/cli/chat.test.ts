@@ -62,6 +62,12 @@ describe("threadline chat with a graph that needs a user", () => {
         stderr: 'threadline: invalid run config for graph "agent": user_id: required: the user the run acts for (--user in the CLI; configurable.user_id on a server without auth)\n',
       });
       expect(existsSync(sandbox.env.THREADLINE_DATA_DIR!)).toBe(false);
+      const bad = await runMain(["chat", "agent", "--thread", "c1", "--user", "ada", "--configurable", '{"context":{"strategy":"everything"}}'], sandbox.env, {
+        input: ["hello"],
+      });
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^threadline: invalid run config for graph "agent": context\.strategy: .*\n$/);
+      expect(existsSync(sandbox.env.THREADLINE_DATA_DIR!)).toBe(false);
     } finally {
       await sandbox.dispose();
     }
