@@ -33,6 +33,18 @@ function messageDelta(rows: string): string {
              ON CONFLICT (assistant_id, user_id, lexeme) DO UPDATE SET df = t.df + EXCLUDED.df;`;
 }
 
+/**
+ * The three statement triggers that run `fn` with a statement's rows: the
+ * inserted ones as `added`, the deleted ones as `removed`, both for updates.
+ */
+function statementTriggers(table: string, fn: string): string[] {
+  return [
+    `CREATE TRIGGER ${table}_added AFTER INSERT ON ${table} REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${table}_changed AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${table}_removed AFTER DELETE ON ${table} REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+  ];
+}
+
 /** The same for passages (`rows`: scope, +1 or -1), which only count. */
 function passageDelta(rows: string): string {
   return `INSERT INTO memory_counts AS c (assistant_id, user_id, passages)
@@ -210,12 +222,7 @@ export const memoryMigrations: MigrationSet = {
            END IF;
            RETURN NULL;
          END $$`,
-        `CREATE TRIGGER memory_messages_added AFTER INSERT ON memory_messages
-           REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION memory_messages_statistics()`,
-        `CREATE TRIGGER memory_messages_changed AFTER UPDATE ON memory_messages
-           REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION memory_messages_statistics()`,
-        `CREATE TRIGGER memory_messages_removed AFTER DELETE ON memory_messages
-           REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION memory_messages_statistics()`,
+        ...statementTriggers("memory_messages", "memory_messages_statistics"),
         `CREATE FUNCTION memory_passages_statistics() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
          BEGIN
            IF TG_OP = 'INSERT' THEN
@@ -229,12 +236,7 @@ export const memoryMigrations: MigrationSet = {
            END IF;
            RETURN NULL;
          END $$`,
-        `CREATE TRIGGER memory_passages_added AFTER INSERT ON memory_passages
-           REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION memory_passages_statistics()`,
-        `CREATE TRIGGER memory_passages_changed AFTER UPDATE ON memory_passages
-           REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION memory_passages_statistics()`,
-        `CREATE TRIGGER memory_passages_removed AFTER DELETE ON memory_passages
-           REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION memory_passages_statistics()`,
+        ...statementTriggers("memory_passages", "memory_passages_statistics"),
       ],
     },
   ],
